@@ -1,0 +1,94 @@
+# glueflow — the user's entry points. `make help` lists them.
+# ENV defaults to local (the embedded runtime); PIPELINE=<name> narrows a command to one pipeline.
+SHELL        := /bin/bash
+.SHELLFLAGS  := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ENV      ?= local
+PIPELINE ?=
+PYTHON   ?= python3
+VENV     := .venv
+CHECKOV_VENV := .venv-checkov
+BIN      := $(VENV)/bin
+GLUEFLOW := $(BIN)/glueflow
+PIPELINE_FLAG := $(if $(PIPELINE),--pipeline $(PIPELINE),)
+YES_FLAG := $(if $(YES),--yes,)
+
+# Stamps make `make setup` idempotent: each venv is rebuilt only when its inputs change.
+SETUP_STAMP   := $(VENV)/.glueflow-setup
+CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
+
+.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve \
+        test test-sandbox lint fmt scan bench clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [ENV=local|dev|staging|prod] [PIPELINE=name]\n\n"} \
+	  /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Create .venv (glueflow + Spark + dev tools) and .venv-checkov
+
+$(SETUP_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[spark,dev]'
+	@touch $@
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
+render: $(SETUP_STAMP) ## Render build/$(ENV)/: tfvars JSON, backend.hcl, job scripts
+	$(GLUEFLOW) render --env $(ENV)
+
+validate: $(SETUP_STAMP) ## Validate pipeline specs, rendered output and Terraform (offline)
+	$(GLUEFLOW) validate --env $(ENV) $(PIPELINE_FLAG)
+
+graph: $(SETUP_STAMP) ## Print each pipeline's workflow DAG as Mermaid
+	$(GLUEFLOW) graph --env $(ENV) $(PIPELINE_FLAG)
+
+plan: $(SETUP_STAMP) ## terraform plan -out build/$(ENV)/plan.tfplan, with a summary
+	$(GLUEFLOW) plan --env $(ENV) $(PIPELINE_FLAG)
+
+deploy: $(SETUP_STAMP) ## Deploy: terraform apply of the reviewed plan (AWS) or the local runtime (local)
+	$(GLUEFLOW) deploy --env $(ENV) $(PIPELINE_FLAG) $(YES_FLAG)
+
+run: $(SETUP_STAMP) ## Start a workflow run and follow it node by node (sets itself up on first use)
+	$(GLUEFLOW) run --env $(ENV) $(PIPELINE_FLAG)
+
+status: $(SETUP_STAMP) ## Show the latest workflow run of each pipeline
+	$(GLUEFLOW) status --env $(ENV) $(PIPELINE_FLAG)
+
+serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
+	$(GLUEFLOW) serve --env $(ENV)
+
+destroy: $(SETUP_STAMP) ## Tear the deployment down (asks first)
+	$(GLUEFLOW) destroy --env $(ENV) $(PIPELINE_FLAG) $(YES_FLAG)
+
+bootstrap: $(SETUP_STAMP) ## Create the Terraform state bucket for ENV (like `cdk bootstrap`)
+	$(GLUEFLOW) bootstrap --env $(ENV)
+
+lint: $(SETUP_STAMP) ## ruff check + ruff format --check + terraform fmt -check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/glueflow-terraform fmt -check -recursive -diff terraform modules
+
+fmt: $(SETUP_STAMP) ## Format Python and HCL in place
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/glueflow-terraform fmt -recursive terraform modules
+
+scan: $(SETUP_STAMP) $(CHECKOV_STAMP) ## checkov policy scan (offline); SARIF + JUnit in build/reports/
+	$(GLUEFLOW) scan
+
+test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offline)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -m "not sandbox" $(PYTEST_ARGS)
+
+test-sandbox: $(SETUP_STAMP) ## Sandbox tests: real apply/destroy (needs AWS credentials + provider)
+	$(BIN)/python -m pytest -m sandbox tests/sandbox $(PYTEST_ARGS)
+
+bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
+	$(BIN)/python -m glueflow.bench $(PIPELINE_FLAG)
+
+clean: ## Remove build/ and local runtime state (keeps the venvs)
+	rm -rf build .glueflow

@@ -1,0 +1,1 @@
+"""The glueflow command line: one module per command over the core library."""

@@ -1,0 +1,89 @@
+"""The `glueflow` entry point: registers one command per module and maps errors to exit codes in one place."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from glueflow import __version__
+from glueflow.cli import graph, render, validate
+from glueflow.cli.console import err
+from glueflow.errors import GlueflowError
+
+app = typer.Typer(
+    name="glueflow",
+    help="AWS Glue ETL pipelines as code. ENV=local (the default) runs whole workflows on this machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+_state = {"debug": False}
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+    if version:
+        print(f"glueflow {__version__}")
+        raise typer.Exit()
+
+
+app.command("render")(render.command)
+app.command("validate")(validate.command)
+app.command("graph")(graph.command)
+
+
+def _register_optional_commands() -> None:
+    """Commands whose modules arrive with later capabilities register themselves here when present."""
+    import importlib
+
+    for name in (
+        "plan",
+        "deploy",
+        "destroy",
+        "bootstrap",
+        "run",
+        "status",
+        "logs",
+        "serve",
+        "scan",
+        "ingest",
+    ):
+        try:
+            module = importlib.import_module(f"glueflow.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"glueflow.cli.{name}":
+                raise
+            continue
+        app.command(name)(module.command)
+
+
+_register_optional_commands()
+
+
+def main() -> int:
+    """Run the CLI; expected failures print a message and a hint, never a traceback (unless --debug).
+
+    Typer's standalone mode handles usage errors, Ctrl-C and exit codes; only GlueflowError surfaces here.
+    """
+    try:
+        app(prog_name="glueflow")
+    except GlueflowError as exc:
+        if _state["debug"]:
+            err.print_exception()
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        if exc.hint:
+            err.print(f"  [dim]hint:[/dim] {escape(exc.hint)}")
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Render build/<env>/: terraform.tfvars.json, backend.hcl, the job scripts and the job library zip.
+
+Output is deterministic: the same specs and templates give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from glueflow.errors import GlueflowError
+from glueflow.spec.deployment import Deployment
+
+# A fixed timestamp keeps the zip byte-identical between renders (zip stores mtimes).
+_ZIP_EPOCH = (2024, 1, 1, 0, 0, 0)
+JOB_LIBRARY_ZIP = "glueflow_lib.zip"
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    build_dir: Path
+    files: list[Path]
+
+
+def render(deployment: Deployment) -> RenderResult:
+    """Write every rendered file for the deployment's env and return their paths."""
+    build = deployment.build_dir
+    scripts_dir = build / "glue_jobs"
+    if scripts_dir.exists():
+        shutil.rmtree(scripts_dir)  # a removed job must not leave a stale script behind
+    scripts_dir.mkdir(parents=True)
+    files = [
+        _write(build / "terraform.tfvars.json", tfvars_json(deployment)),
+        _write(build / "backend.hcl", backend_hcl(deployment)),
+        _write_job_library(deployment.root / "glue_jobs" / "lib", scripts_dir / JOB_LIBRARY_ZIP),
+    ]
+    environment = _jinja_environment(deployment.root / "glue_jobs")
+    for pipeline_name, spec in deployment.specs.items():
+        for job_name, job in spec.jobs.items():
+            text = render_job_script(environment, deployment, pipeline_name, job_name)
+            files.append(
+                _write(
+                    deployment.root / deployment.tfvars.pipelines[pipeline_name].jobs[job_name].script_path,
+                    text,
+                )
+            )
+    return RenderResult(build_dir=build, files=files)
+
+
+def tfvars_json(deployment: Deployment) -> str:
+    return json.dumps(deployment.tfvars.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
+def backend_hcl(deployment: Deployment) -> str:
+    env = deployment.env
+    if env.kind == "local":
+        return (
+            "# env 'local' runs on glueflow's embedded runtime; Terraform and this backend are not used.\n"
+            f"# Runtime state lives in {deployment.state_dir.relative_to(deployment.root).as_posix()}/.\n"
+        )
+    return (
+        f'bucket       = "{env.state_bucket}"\n'
+        f'key          = "glueflow/{env.name}/terraform.tfstate"\n'
+        f'region       = "{env.region}"\n'
+        "encrypt      = true\n"
+        "use_lockfile = true\n"
+    )
+
+
+def _jinja_environment(template_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render_job_script(
+    environment: jinja2.Environment, deployment: Deployment, pipeline: str, job_name: str
+) -> str:
+    """Render one job's script; a template error or invalid Python names the template and line."""
+    job = deployment.specs[pipeline].jobs[job_name]
+    context = {
+        "pipeline": pipeline,
+        "job": {"name": job_name, "description": job.description, "type": job.type},
+        "params": job.params,
+    }
+    try:
+        text = environment.get_template(job.template).render(context)
+    except jinja2.UndefinedError as exc:
+        raise GlueflowError(
+            f"glue_jobs/{job.template}: {exc.message} (rendering job '{job_name}' of pipeline '{pipeline}')",
+            hint=f"set it under jobs.{job_name}.params in pipelines/{pipeline}.yaml",
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise GlueflowError(
+            f"glue_jobs/{job.template}:{exc.lineno}: template syntax error: {exc.message}"
+        ) from exc
+    try:
+        compile(text, f"{pipeline}/{job_name}.py", "exec")
+    except SyntaxError as exc:
+        raise GlueflowError(
+            f"glue_jobs/{job.template} renders invalid Python for job '{job_name}': line {exc.lineno}: {exc.msg}",
+            hint=f"inspect the output with `glueflow render` and build/<env>/glue_jobs/{pipeline}/{job_name}.py",
+        ) from exc
+    return text
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _write_job_library(library_dir: Path, target: Path) -> Path:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for source in sorted(library_dir.rglob("*.py")):
+            info = zipfile.ZipInfo(source.relative_to(library_dir).as_posix(), date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, source.read_bytes())
+    return target

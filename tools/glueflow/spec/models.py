@@ -1,0 +1,297 @@
+"""The YAML shapes of `pipelines/<name>.yaml` and `envs/<env>.yaml`, as pydantic models.
+
+Field-level rules live here; rules that need the whole pipeline (cross-references, Glue's trigger rules,
+cycles) live in `glueflow.spec.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from glueflow.spec.cron import CronSyntaxError, parse_aws_cron
+
+LOGICAL_NAME = r"^[a-z][a-z0-9_]{0,39}$"
+LogicalName = Annotated[str, Field(pattern=LOGICAL_NAME)]
+LogicalBucket = Literal["raw", "processed", "temp"]
+JOB_STATES = ("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT")
+CRAWL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must fail here, not silently do nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_argument_names(arguments: dict[str, str]) -> dict[str, str]:
+    for key in arguments:
+        if not key.startswith("--"):
+            raise ValueError(f"argument '{key}' must start with '--' (Glue job arguments are --NAME)")
+    return arguments
+
+
+# --- workflow -------------------------------------------------------------------------------------------
+
+
+class WorkflowSpec(Strict):
+    description: str = ""
+    max_concurrent_runs: Annotated[int, Field(ge=1, le=1000)] | None = None
+    default_run_properties: dict[str, str] = {}
+
+
+# --- crawlers -------------------------------------------------------------------------------------------
+
+
+class S3Target(Strict):
+    bucket: LogicalBucket
+    prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-=./]*/$")]
+    exclusions: list[str] = []
+
+
+class SchemaChangePolicy(Strict):
+    update_behavior: Literal["UPDATE_IN_DATABASE", "LOG"] = "UPDATE_IN_DATABASE"
+    delete_behavior: Literal["LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE"] = "LOG"
+
+
+class CrawlerSpec(Strict):
+    description: str = ""
+    targets: Annotated[list[S3Target], Field(min_length=1)]
+    table_prefix: Annotated[str, Field(pattern=r"^[a-z0-9_]*$")] = ""
+    schema_change_policy: SchemaChangePolicy = SchemaChangePolicy()
+    recrawl: Literal["CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY"] = "CRAWL_EVERYTHING"
+
+
+# --- jobs -----------------------------------------------------------------------------------------------
+
+
+class JobSpec(Strict):
+    description: str = ""
+    template: Annotated[str, Field(pattern=r"^[A-Za-z0-9_/\-]+\.py\.j2$")]
+    type: Literal["glueetl", "pythonshell"] = "glueetl"
+    glue_version: Literal["3.0", "4.0", "5.0"] = "5.0"
+    worker_type: Literal["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"] = "G.1X"
+    workers: Annotated[int, Field(ge=2, le=299)] = 2
+    max_capacity: Literal[0.0625, 1.0] | None = None
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 0
+    timeout_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
+    bookmarks: Literal["enable", "disable", "pause"] = "disable"
+    max_concurrent_runs: Annotated[int, Field(ge=1, le=1000)] = 1
+    params: dict[str, object] = {}
+    arguments: dict[str, str] = {}
+    non_overridable_arguments: dict[str, str] = {}
+
+    _argument_names = field_validator("arguments", "non_overridable_arguments")(_check_argument_names)
+
+    @model_validator(mode="after")
+    def _python_shell_shape(self) -> JobSpec:
+        if self.type == "pythonshell" and self.glue_version not in ("3.0",):
+            raise ValueError(
+                "pythonshell jobs run on glue_version '3.0' (Python 3.9); set glue_version: '3.0'"
+            )
+        if self.type == "glueetl" and self.max_capacity is not None:
+            raise ValueError(
+                "max_capacity is for pythonshell jobs; glueetl jobs size with worker_type and workers"
+            )
+        return self
+
+
+# --- triggers -------------------------------------------------------------------------------------------
+
+
+class Condition(Strict):
+    job: LogicalName | None = None
+    crawler: LogicalName | None = None
+    state: str
+
+    @model_validator(mode="after")
+    def _one_node_and_a_watchable_state(self) -> Condition:
+        if (self.job is None) == (self.crawler is None):
+            raise ValueError("a condition names exactly one of 'job' or 'crawler'")
+        allowed = JOB_STATES if self.job else CRAWL_STATES
+        if self.state not in allowed:
+            kind = "job" if self.job else "crawler"
+            raise ValueError(
+                f"state '{self.state}' cannot be watched on a {kind}; use one of {', '.join(allowed)}"
+            )
+        return self
+
+
+class Predicate(Strict):
+    all: Annotated[list[Condition], Field(min_length=1)] | None = None
+    any: Annotated[list[Condition], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_logical(self) -> Predicate:
+        if (self.all is None) == (self.any is None):
+            raise ValueError("'when' takes exactly one of 'all' (Glue AND) or 'any' (Glue ANY)")
+        return self
+
+    @property
+    def logical(self) -> Literal["AND", "ANY"]:
+        return "AND" if self.all is not None else "ANY"
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return self.all if self.all is not None else (self.any or [])
+
+
+class Action(Strict):
+    job: LogicalName | None = None
+    crawler: LogicalName | None = None
+    arguments: dict[str, str] = {}
+    timeout_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
+
+    _argument_names = field_validator("arguments")(_check_argument_names)
+
+    @model_validator(mode="after")
+    def _one_node(self) -> Action:
+        if (self.job is None) == (self.crawler is None):
+            raise ValueError("an action starts exactly one of 'job' or 'crawler'")
+        if self.crawler and (self.arguments or self.timeout_minutes):
+            raise ValueError("'arguments' and 'timeout_minutes' apply to job actions only")
+        return self
+
+
+class EventBatching(Strict):
+    size: Annotated[int, Field(ge=1, le=100)] = 1
+    window_seconds: Annotated[int, Field(ge=1, le=900)] = 900
+
+
+class S3EventSource(Strict):
+    bucket: LogicalBucket = "raw"
+    prefix: str = ""
+    suffix: str = ""
+
+
+class TriggerSpec(Strict):
+    type: Literal["on_demand", "schedule", "event", "conditional"]
+    description: str = ""
+    schedule: str | None = None
+    when: Predicate | None = None
+    batching: EventBatching | None = None
+    event_source: S3EventSource | None = None
+    enabled: bool = True
+    start: Annotated[list[Action], Field(min_length=1)]
+
+    @field_validator("schedule")
+    @classmethod
+    def _aws_cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_aws_cron(value)
+            except CronSyntaxError as exc:
+                raise ValueError(f"invalid schedule '{value}': {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _fields_match_type(self) -> TriggerSpec:
+        wants = {
+            "schedule": self.type == "schedule",
+            "when": self.type == "conditional",
+            "batching": self.type == "event",
+            "event_source": self.type == "event",
+        }
+        for key, allowed in wants.items():
+            value = getattr(self, key)
+            if key in ("schedule", "when") and allowed and value is None:
+                raise ValueError(f"a '{self.type}' trigger needs '{key}'")
+            if not allowed and value is not None:
+                raise ValueError(f"'{key}' does not apply to a '{self.type}' trigger")
+        return self
+
+    @property
+    def is_start(self) -> bool:
+        return self.type != "conditional"
+
+
+class UploadStarter(Strict):
+    """The S3-event Lambda: an upload under prefix/suffix starts a workflow run naming the object."""
+
+    bucket: LogicalBucket = "raw"
+    prefix: str = ""
+    suffix: str = ""
+
+
+class SampleFile(Strict):
+    bucket: LogicalBucket = "raw"
+    key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-=./]+[^/]$")]
+    file: str
+
+
+class PipelineSpec(Strict):
+    name: LogicalName
+    description: str = ""
+    workflow: WorkflowSpec = WorkflowSpec()
+    crawlers: dict[LogicalName, CrawlerSpec] = {}
+    jobs: dict[LogicalName, JobSpec] = {}
+    triggers: dict[LogicalName, TriggerSpec]
+    start_on_upload: UploadStarter | None = None
+    sample_data: list[SampleFile] = []
+
+
+# --- environments ---------------------------------------------------------------------------------------
+
+
+class JobOverride(Strict):
+    worker_type: Literal["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"] | None = None
+    workers: Annotated[int, Field(ge=2, le=299)] | None = None
+    max_retries: Annotated[int, Field(ge=0, le=10)] | None = None
+    timeout_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
+    arguments: dict[str, str] = {}
+
+    _argument_names = field_validator("arguments")(_check_argument_names)
+
+
+class TriggerOverride(Strict):
+    enabled: bool | None = None
+    schedule: str | None = None
+
+    _aws_cron = field_validator("schedule")(TriggerSpec._aws_cron.__func__)  # type: ignore[attr-defined]
+
+
+class WorkflowOverride(Strict):
+    max_concurrent_runs: Annotated[int, Field(ge=1, le=1000)] | None = None
+    default_run_properties: dict[str, str] = {}
+
+
+class PipelineOverride(Strict):
+    workflow: WorkflowOverride = WorkflowOverride()
+    jobs: dict[LogicalName, JobOverride] = {}
+    triggers: dict[LogicalName, TriggerOverride] = {}
+
+
+class LocalSettings(Strict):
+    state_dir: str | None = None
+    max_parallel_nodes: Annotated[int, Field(ge=1, le=64)] | None = None
+
+
+class EnvSpec(Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{0,9}$")]
+    kind: Literal["local", "aws"]
+    account_id: Annotated[str, Field(pattern=r"^\d{12}$")]
+    region: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+    name_prefix: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,19}$")]
+    state_bucket: str | None = None
+    pipelines: list[LogicalName] | Literal["all"] = "all"
+    schedules_enabled: bool = True
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = (
+        30
+    )
+    alarm_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = []
+    tags: dict[str, str] = {}
+    job_defaults: JobOverride = JobOverride()
+    overrides: dict[LogicalName, PipelineOverride] = {}
+    local: LocalSettings = LocalSettings()
+
+    @model_validator(mode="after")
+    def _aws_envs_need_state(self) -> EnvSpec:
+        if self.kind == "aws" and not self.state_bucket:
+            raise ValueError(
+                "an aws env needs 'state_bucket' for the Terraform state (see `glueflow bootstrap`)"
+            )
+        if self.state_bucket and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", self.state_bucket):
+            raise ValueError(f"state_bucket '{self.state_bucket}' is not a valid S3 bucket name")
+        return self
