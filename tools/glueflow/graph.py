@@ -49,9 +49,7 @@ def workflow_graph(pipeline: Pipeline) -> WorkflowGraph:
 def condition_labels(pipeline: Pipeline) -> dict[tuple[str, str], str]:
     """(source node name, trigger name) → the watched state, for edge labels."""
     return {
-        (c.job_name or c.crawler_name or "", t.name): c.state
-        for t in pipeline.triggers.values()
-        for c in t.conditions
+        (c.job_name or c.crawler_name or "", t.name): c.state for t in pipeline.triggers.values() for c in t.conditions
     }
 
 

@@ -41,7 +41,7 @@ def render(deployment: Deployment) -> RenderResult:
     ]
     environment = _jinja_environment(deployment.root / "glue_jobs")
     for pipeline_name, spec in deployment.specs.items():
-        for job_name, job in spec.jobs.items():
+        for job_name in spec.jobs:
             text = render_job_script(environment, deployment, pipeline_name, job_name)
             files.append(
                 _write(
@@ -81,9 +81,7 @@ def _jinja_environment(template_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_job_script(
-    environment: jinja2.Environment, deployment: Deployment, pipeline: str, job_name: str
-) -> str:
+def render_job_script(environment: jinja2.Environment, deployment: Deployment, pipeline: str, job_name: str) -> str:
     """Render one job's script; a template error or invalid Python names the template and line."""
     job = deployment.specs[pipeline].jobs[job_name]
     context = {
@@ -99,9 +97,7 @@ def render_job_script(
             hint=f"set it under jobs.{job_name}.params in pipelines/{pipeline}.yaml",
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise GlueflowError(
-            f"glue_jobs/{job.template}:{exc.lineno}: template syntax error: {exc.message}"
-        ) from exc
+        raise GlueflowError(f"glue_jobs/{job.template}:{exc.lineno}: template syntax error: {exc.message}") from exc
     try:
         compile(text, f"{pipeline}/{job_name}.py", "exec")
     except SyntaxError as exc:

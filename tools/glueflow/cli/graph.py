@@ -15,9 +15,7 @@ from glueflow.spec import load_deployment
 def command(
     env: EnvOption = "local",
     pipeline: PipelineOption = None,
-    format: Annotated[
-        Literal["mermaid", "dot"], typer.Option("--format", "-f", help="mermaid or dot.")
-    ] = "mermaid",
+    format: Annotated[Literal["mermaid", "dot"], typer.Option("--format", "-f", help="mermaid or dot.")] = "mermaid",
 ) -> None:
     """Print the workflow DAG (triggers, jobs, crawlers and the states that link them).
 

@@ -19,9 +19,7 @@ def command(
     pipeline: PipelineOption = None,
     terraform: Annotated[
         bool,
-        typer.Option(
-            "--terraform", help="Also check terraform/ and modules/ (fmt, provider schema, conventions)."
-        ),
+        typer.Option("--terraform", help="Also check terraform/ and modules/ (fmt, provider schema, conventions)."),
     ] = False,
 ) -> None:
     """Validate pipeline specs and rendered output; every problem is reported at once with file:line.
@@ -34,6 +32,4 @@ def command(
     jobs = sum(len(p.jobs) for p in deployment.tfvars.pipelines.values())
     out.print(f"[green]specs OK[/green]: {len(deployment.specs)} pipeline(s), {jobs} job script(s) compile")
     if terraform:
-        raise NotAvailableError(
-            "glueflow validate --terraform", hint="the offline Terraform checks land with issue 4"
-        )
+        raise NotAvailableError("glueflow validate --terraform", hint="the offline Terraform checks land with issue 4")

@@ -53,9 +53,7 @@ def parse_aws_cron(expression: str) -> AwsCron:
     """Validate `expression` and split it into fields; raise CronSyntaxError with a precise reason."""
     text = expression.strip()
     if text.startswith("rate("):
-        raise CronSyntaxError(
-            "rate(...) is not valid for Glue triggers; use cron(...), e.g. cron(0 2 * * ? *)"
-        )
+        raise CronSyntaxError("rate(...) is not valid for Glue triggers; use cron(...), e.g. cron(0 2 * * ? *)")
     match = _CRON.match(text)
     if not match:
         raise CronSyntaxError("expected cron(Minutes Hours Day-of-month Month Day-of-week Year)")
@@ -113,9 +111,7 @@ def _check_number(field: CronField, token: str) -> None:
     if upper in field.names:
         return
     if not token.isdigit():
-        allowed = f"{field.low}-{field.high}" + (
-            f" or {field.names[0]}-{field.names[-1]}" if field.names else ""
-        )
+        allowed = f"{field.low}-{field.high}" + (f" or {field.names[0]}-{field.names[-1]}" if field.names else "")
         raise CronSyntaxError(f"{field.name}: '{token}' is not a value ({allowed})")
     if not field.low <= int(token) <= field.high:
         raise CronSyntaxError(f"{field.name}: {token} is out of range {field.low}-{field.high}")

@@ -83,9 +83,7 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
     env_source = load_yaml(env_path, f"envs/{env_name}.yaml")
     env = _validate(EnvSpec, env_source, problems)
     if env is not None and env.name != env_name:
-        problems.append(
-            env_source.problem(("name",), f"name '{env.name}' must match the file name '{env_name}'")
-        )
+        problems.append(env_source.problem(("name",), f"name '{env.name}' must match the file name '{env_name}'"))
 
     all_names = sorted(p.stem for p in (root / "pipelines").glob("*.yaml"))
     wanted = _enabled_pipelines(env, env_source, all_names, pipeline, problems)
@@ -123,9 +121,7 @@ def _validate(model: type[M], source: YamlSource, problems: list[SpecProblem]) -
 def _problem_from_pydantic(source: YamlSource, error: object) -> SpecProblem:
     err = dict(error)  # type: ignore[call-overload]
     # pydantic appends the tagged model name for dict values ("function-after[...]"): drop non-YAML parts.
-    key_path: KeyPath = tuple(
-        p for p in err["loc"] if isinstance(p, int) or not str(p).startswith("function-")
-    )
+    key_path: KeyPath = tuple(p for p in err["loc"] if isinstance(p, int) or not str(p).startswith("function-"))
     message = str(err["msg"]).removeprefix("Value error, ")
     hint = None
     if err["type"] == "extra_forbidden":
@@ -174,9 +170,7 @@ def _check_pipeline_files(spec: PipelineSpec, source: YamlSource, stem: str, roo
     problems = check_pipeline(spec, source)
     if spec.name != stem:
         problems.append(source.problem(("name",), f"name '{spec.name}' must match the file name '{stem}'"))
-    templates = sorted(
-        p.relative_to(root / "glue_jobs").as_posix() for p in (root / "glue_jobs").rglob("*.py.j2")
-    )
+    templates = sorted(p.relative_to(root / "glue_jobs").as_posix() for p in (root / "glue_jobs").rglob("*.py.j2"))
     for job_name, job in spec.jobs.items():
         if not (root / "glue_jobs" / job.template).is_file():
             problems.append(
@@ -189,9 +183,7 @@ def _check_pipeline_files(spec: PipelineSpec, source: YamlSource, stem: str, roo
     for index, sample in enumerate(spec.sample_data):
         if not (root / "pipelines" / sample.file).is_file():
             problems.append(
-                source.problem(
-                    ("sample_data", index, "file"), f"file 'pipelines/{sample.file}' does not exist"
-                )
+                source.problem(("sample_data", index, "file"), f"file 'pipelines/{sample.file}' does not exist")
             )
     return problems
 
@@ -311,9 +303,7 @@ class _PipelineResolver:
             workflow_name=_physical(self.env, self.key),
             description=spec.description or spec.workflow.description,
             max_concurrent_runs=max_runs,
-            default_run_properties=self._substitute_all(
-                run_properties, ("workflow", "default_run_properties")
-            ),
+            default_run_properties=self._substitute_all(run_properties, ("workflow", "default_run_properties")),
             database_name=self.database,
             crawlers={name: self._crawler(name) for name in spec.crawlers},
             jobs={name: self._job(name, job) for name, job in spec.jobs.items()},
@@ -353,9 +343,7 @@ class _PipelineResolver:
             description=crawler.description,
             database_name=self.database,
             s3_targets=[
-                out.S3TargetOut(
-                    path=f"s3://{buckets.by_logical_name(t.bucket)}/{t.prefix}", exclusions=t.exclusions
-                )
+                out.S3TargetOut(path=f"s3://{buckets.by_logical_name(t.bucket)}/{t.prefix}", exclusions=t.exclusions)
                 for t in crawler.targets
             ],
             table_prefix=crawler.table_prefix,
@@ -371,9 +359,7 @@ class _PipelineResolver:
         settings = job.model_dump()
         arguments = dict(job.arguments)
         for override in overrides:
-            settings.update(
-                {k: v for k, v in override.model_dump(exclude={"arguments"}).items() if v is not None}
-            )
+            settings.update({k: v for k, v in override.model_dump(exclude={"arguments"}).items() if v is not None})
             arguments.update(override.arguments)
         user_arguments = self._substitute_all(arguments, ("jobs", name, "arguments"))
         is_etl = job.type == "glueetl"
@@ -451,9 +437,7 @@ class _PipelineResolver:
                 out.ActionOut(
                     job_name=_physical(self.env, self.key, a.job) if a.job else None,
                     crawler_name=_physical(self.env, self.key, a.crawler) if a.crawler else None,
-                    arguments=self._substitute_all(
-                        a.arguments, ("triggers", name, "start", index, "arguments")
-                    ),
+                    arguments=self._substitute_all(a.arguments, ("triggers", name, "start", index, "arguments")),
                     timeout_minutes=a.timeout_minutes,
                 )
                 for index, a in enumerate(trigger.start)

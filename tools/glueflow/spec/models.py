@@ -88,13 +88,9 @@ class JobSpec(Strict):
     @model_validator(mode="after")
     def _python_shell_shape(self) -> JobSpec:
         if self.type == "pythonshell" and self.glue_version not in ("3.0",):
-            raise ValueError(
-                "pythonshell jobs run on glue_version '3.0' (Python 3.9); set glue_version: '3.0'"
-            )
+            raise ValueError("pythonshell jobs run on glue_version '3.0' (Python 3.9); set glue_version: '3.0'")
         if self.type == "glueetl" and self.max_capacity is not None:
-            raise ValueError(
-                "max_capacity is for pythonshell jobs; glueetl jobs size with worker_type and workers"
-            )
+            raise ValueError("max_capacity is for pythonshell jobs; glueetl jobs size with worker_type and workers")
         return self
 
 
@@ -113,9 +109,7 @@ class Condition(Strict):
         allowed = JOB_STATES if self.job else CRAWL_STATES
         if self.state not in allowed:
             kind = "job" if self.job else "crawler"
-            raise ValueError(
-                f"state '{self.state}' cannot be watched on a {kind}; use one of {', '.join(allowed)}"
-            )
+            raise ValueError(f"state '{self.state}' cannot be watched on a {kind}; use one of {', '.join(allowed)}")
         return self
 
 
@@ -277,9 +271,7 @@ class EnvSpec(Strict):
     state_bucket: str | None = None
     pipelines: list[LogicalName] | Literal["all"] = "all"
     schedules_enabled: bool = True
-    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = (
-        30
-    )
+    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = 30
     alarm_emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = []
     tags: dict[str, str] = {}
     job_defaults: JobOverride = JobOverride()
@@ -289,9 +281,7 @@ class EnvSpec(Strict):
     @model_validator(mode="after")
     def _aws_envs_need_state(self) -> EnvSpec:
         if self.kind == "aws" and not self.state_bucket:
-            raise ValueError(
-                "an aws env needs 'state_bucket' for the Terraform state (see `glueflow bootstrap`)"
-            )
+            raise ValueError("an aws env needs 'state_bucket' for the Terraform state (see `glueflow bootstrap`)")
         if self.state_bucket and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", self.state_bucket):
             raise ValueError(f"state_bucket '{self.state_bucket}' is not a valid S3 bucket name")
         return self

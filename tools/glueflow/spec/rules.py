@@ -80,9 +80,7 @@ def _trigger_shape(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProbl
         seen: set[tuple[str, str]] = set()
         for index, action in enumerate(trigger.start):
             if _node_of(action) in seen:
-                yield source.problem(
-                    ("triggers", name, "start", index), "this node is started twice by one trigger"
-                )
+                yield source.problem(("triggers", name, "start", index), "this node is started twice by one trigger")
             seen.add(_node_of(action))
         if not trigger.when:
             continue

@@ -33,9 +33,7 @@ class YamlSource:
         return None
 
     def problem(self, key_path: KeyPath, message: str, hint: str | None = None) -> SpecProblem:
-        return SpecProblem(
-            self.display_path, self.line_of(key_path), format_key_path(key_path), message, hint
-        )
+        return SpecProblem(self.display_path, self.line_of(key_path), format_key_path(key_path), message, hint)
 
 
 def format_key_path(key_path: KeyPath) -> str:
