@@ -73,12 +73,21 @@ def backend_hcl(deployment: Deployment) -> str:
 
 
 def _jinja_environment(template_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=False,  # the output is Python source, not HTML
     )
+    environment.filters["tojson"] = _strict_tojson
+    return environment
+
+
+def _strict_tojson(value: object) -> str:
+    """`tojson` that fails on undefined values: the built-in one hands them to json.dumps (a TypeError)."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return json.dumps(value, sort_keys=True)
 
 
 def render_job_script(environment: jinja2.Environment, deployment: Deployment, pipeline: str, job_name: str) -> str:

@@ -289,7 +289,7 @@ class _PipelineResolver:
             "pipeline": key,
             "database": self.database,
             "workflow": _physical(env, key),
-            **{f"bucket.{logical}": buckets.by_logical_name(logical) for logical in buckets.model_fields},
+            **{f"bucket.{logical}": buckets.by_logical_name(logical) for logical in out.Buckets.model_fields},
         }
 
     def resolve(self) -> out.Pipeline:

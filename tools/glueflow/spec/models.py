@@ -103,14 +103,14 @@ class Condition(Strict):
     state: str
 
     @model_validator(mode="after")
-    def _one_node_and_a_watchable_state(self) -> Condition:
+    def _one_node(self) -> Condition:
         if (self.job is None) == (self.crawler is None):
             raise ValueError("a condition names exactly one of 'job' or 'crawler'")
-        allowed = JOB_STATES if self.job else CRAWL_STATES
-        if self.state not in allowed:
-            kind = "job" if self.job else "crawler"
-            raise ValueError(f"state '{self.state}' cannot be watched on a {kind}; use one of {', '.join(allowed)}")
         return self
+
+    @property
+    def watchable_states(self) -> tuple[str, ...]:
+        return JOB_STATES if self.job else CRAWL_STATES
 
 
 class Predicate(Strict):

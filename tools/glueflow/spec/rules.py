@@ -84,9 +84,16 @@ def _trigger_shape(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProbl
             seen.add(_node_of(action))
         if not trigger.when:
             continue
+        logical = "all" if trigger.when.all is not None else "any"
         for index, condition in enumerate(trigger.when.conditions):
+            if condition.state not in condition.watchable_states:
+                kind = "job" if condition.job else "crawler"
+                yield source.problem(
+                    ("triggers", name, "when", logical, index, "state"),
+                    f"state '{condition.state}' cannot be watched on a {kind}; "
+                    f"use one of {', '.join(condition.watchable_states)}",
+                )
             if condition.job and ("job", condition.job) in started:
-                logical = "all" if trigger.when.all is not None else "any"
                 yield source.problem(
                     ("triggers", name, "when", logical, index, "job"),
                     f"job '{condition.job}' is both watched and started by this trigger; Glue forbids that",
