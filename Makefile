@@ -82,7 +82,8 @@ scan: $(SETUP_STAMP) $(CHECKOV_STAMP) ## checkov policy scan (offline); SARIF + 
 
 test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offline)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -m "not sandbox" $(PYTEST_ARGS)
+	@rc=0; $(BIN)/python -m pytest -m "not sandbox" $(PYTEST_ARGS) || rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; exit 1; fi; exit $$rc
 
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests: real apply/destroy (needs AWS credentials + provider)
 	$(BIN)/python -m pytest -m sandbox tests/sandbox $(PYTEST_ARGS)
