@@ -9,10 +9,10 @@ class MissingArgumentError(ValueError):
     """A required job argument was not passed."""
 
 
-def resolved_options(argv: Sequence[str], names: Sequence[str]) -> dict[str, str]:
-    """Return {name: value} for each `--name value` (or `--name=value`) in argv; every name is required.
+def all_options(argv: Sequence[str]) -> dict[str, str]:
+    """Every `--name value` / `--name=value` pair in argv (argv[0] is the script); a later occurrence wins.
 
-    Like getResolvedOptions, a later occurrence wins, and names are given without the leading dashes.
+    A flag without a value (`--enable-metrics` followed by another `--x`) maps to "".
     """
     found: dict[str, str] = {}
     items = list(argv[1:])
@@ -26,6 +26,12 @@ def resolved_options(argv: Sequence[str], names: Sequence[str]) -> dict[str, str
                 index += 1
             found[key] = value
         index += 1
+    return found
+
+
+def resolved_options(argv: Sequence[str], names: Sequence[str]) -> dict[str, str]:
+    """Return {name: value} for each required name, like getResolvedOptions (names without leading dashes)."""
+    found = all_options(argv)
     missing = [n for n in names if n not in found]
     if missing:
         raise MissingArgumentError(f"missing job argument(s): {', '.join('--' + n for n in missing)}")
@@ -34,7 +40,4 @@ def resolved_options(argv: Sequence[str], names: Sequence[str]) -> dict[str, str
 
 def optional_option(argv: Sequence[str], name: str, default: str | None = None) -> str | None:
     """The value of `--name` if present, else `default`."""
-    try:
-        return resolved_options(argv, [name])[name]
-    except MissingArgumentError:
-        return default
+    return all_options(argv).get(name, default)

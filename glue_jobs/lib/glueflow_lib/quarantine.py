@@ -1,0 +1,109 @@
+"""Typed parsing that never drops a row silently: each row either parses into typed columns or goes, with a
+`_quarantine_reason`, to the quarantine prefix, where it is counted.
+
+Quarantine layout: `<quarantine path>/<dataset>/job_run_id=<run>/part-*.parquet` with the raw string columns,
+`_quarantine_reason`, `_source_file`, `_quarantined_at`. A rerun of the same run id replaces its partition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from glueflow_lib.context import JobContext
+from glueflow_lib.sinks import write_parquet
+from glueflow_lib.sources import CORRUPT, SOURCE_FILE
+
+REASON = "_quarantine_reason"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A target column: `name` of Spark SQL `type` (bigint, double, string, date, ...), parsed from `source`."""
+
+    name: str
+    type: str = "string"
+    required: bool = True
+    date_format: str = "yyyy-MM-dd"
+    source: str | None = None
+
+    @property
+    def raw(self) -> str:
+        return self.source or self.name
+
+
+def _typed(column: Column) -> Any:
+    from pyspark.sql import functions as F
+
+    raw = F.trim(F.col(f"`{column.raw}`"))
+    if column.type == "string":
+        return raw
+    if column.type == "date":
+        # try_to_timestamp: null (not an exception) for a bad date, whatever spark.sql.ansi.enabled says.
+        return F.to_date(F.expr(f"try_to_timestamp(trim(`{column.raw}`), '{column.date_format}')"))
+    return F.expr(f"try_cast(trim(`{column.raw}`) AS {column.type})")
+
+
+def _problem(column: Column) -> Any:
+    """A reason string when this column's raw value is missing (and required) or does not parse, else null."""
+    from pyspark.sql import functions as F
+
+    raw = F.trim(F.col(f"`{column.raw}`"))
+    missing = raw.isNull() | (raw == "")
+    unparsable = ~missing & _typed(column).isNull()
+    expected = f"a date ({column.date_format})" if column.type == "date" else f"a {column.type}"
+    reason = F.when(unparsable, F.format_string(f"{column.raw} '%s' is not {expected}", raw))
+    if column.required:
+        reason = F.when(missing, F.lit(f"{column.raw} is missing")).otherwise(reason)
+    return reason
+
+
+def parse_columns(df: Any, columns: Sequence[Column]) -> tuple[Any, Any]:
+    """(valid rows with typed `columns`, invalid rows with raw columns and `_quarantine_reason`).
+
+    A row whose line had the wrong number of fields (`_corrupt_record`, from read_csv_files) is invalid with
+    reason "malformed line ...". Every problem of a row is listed in its reason, separated by '; '.
+    """
+    from pyspark.sql import functions as F
+
+    problems = [_problem(c) for c in columns]
+    if CORRUPT in df.columns:
+        expected = len([c for c in df.columns if c not in (CORRUPT, SOURCE_FILE)])
+        malformed = F.format_string(f"malformed line (expected {expected} fields): %s", F.col(CORRUPT))
+        reason = F.when(F.col(CORRUPT).isNotNull(), malformed).otherwise(F.concat_ws("; ", *problems))
+    else:
+        reason = F.concat_ws("; ", *problems)
+    checked = df.withColumn(REASON, F.when(reason != "", reason))
+    passthrough = [c for c in df.columns if c == SOURCE_FILE]
+    valid = checked.filter(F.col(REASON).isNull()).select(
+        *[_typed(c).alias(c.name) for c in columns], *[F.col(c) for c in passthrough]
+    )
+    invalid = checked.filter(F.col(REASON).isNotNull())
+    return valid, invalid
+
+
+def reject(df: Any, condition: Any, reason: Any) -> tuple[Any, Any]:
+    """Split on a row-level `condition` (a Column): rows where it holds get `reason` (a Column or str)."""
+    from pyspark.sql import functions as F
+
+    reason_col = F.lit(reason) if isinstance(reason, str) else reason
+    flagged = df.withColumn(REASON, F.when(condition, reason_col))
+    return flagged.filter(F.col(REASON).isNull()).drop(REASON), flagged.filter(F.col(REASON).isNotNull())
+
+
+def write_quarantine(job: JobContext, rows: Any, path: str, dataset: str) -> int:
+    """Write quarantined `rows` (all columns as strings) under `path/dataset/`; return and count how many."""
+    from pyspark.sql import functions as F
+
+    as_strings = rows.select(
+        *[F.col(f"`{c}`").cast("string").alias(c) for c in rows.columns],
+        F.current_timestamp().alias("_quarantined_at"),
+        F.lit(job.run_id).alias("job_run_id"),
+    ).cache()
+    count = as_strings.count()
+    job.count(f"quarantined_{dataset}", count)
+    if count:
+        write_parquet(as_strings.coalesce(1), f"{path.rstrip('/')}/{dataset}", partition_by=["job_run_id"])
+    as_strings.unpersist()
+    return count

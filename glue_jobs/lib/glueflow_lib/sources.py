@@ -1,0 +1,134 @@
+"""Catalog reads and bookmarked incremental reads.
+
+- `read_table`: a Data Catalog table. On Glue with a `transformation_ctx`, through
+  `create_dynamic_frame.from_catalog` so Glue's bookmarks skip what a committed run processed; locally through
+  the Spark catalog (the runtime registers the catalog's tables) and the local bookmark files.
+- `read_csv_files`: raw CSV files read line by line as strings, so no line is lost: a line with the wrong
+  number of fields keeps its text in `_corrupt_record` (Spark would otherwise truncate or pad it, and a one-line
+  file would be swallowed as a header). Pair it with `glueflow_lib.quarantine.parse_columns`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from glueflow_lib import storage
+from glueflow_lib.context import JobContext
+
+CORRUPT = "_corrupt_record"
+SOURCE_FILE = "_source_file"
+
+
+def _quoted(database: str, table: str) -> str:
+    return f"`{database}`.`{table}`"
+
+
+def read_table(job: JobContext, database: str, table: str, transformation_ctx: str | None = None) -> Any:
+    """The table as a DataFrame; with `transformation_ctx` and bookmarks enabled, only files not yet processed."""
+    if job.on_glue:
+        if transformation_ctx is None:
+            return job.spark.table(_quoted(database, table))
+        frame = job.glue_context.create_dynamic_frame.from_catalog(
+            database=database, table_name=table, transformation_ctx=transformation_ctx
+        )
+        return frame.toDF()
+    df = job.spark.table(_quoted(database, table))
+    if transformation_ctx is None or job.bookmarks is None:
+        return df
+    from pyspark.sql import functions as F
+
+    files = {uri: _local_mtime(uri) for uri in df.inputFiles()}
+    fresh = job.bookmarks.new_files(transformation_ctx, files)
+    job.count(f"files_new_{transformation_ctx}", len(fresh))
+    if len(fresh) == len(files):
+        return df
+    # input_file_name() reports the same URIs as inputFiles(); no pruning, but exact.
+    return df.filter(F.input_file_name().isin(sorted(fresh)))
+
+
+def _local_mtime(uri: str) -> int:
+    path = Path(unquote(urlparse(uri).path))
+    return int(path.stat().st_mtime * 1000) if path.exists() else 0
+
+
+def read_csv_files(
+    job: JobContext,
+    path: str,
+    columns: Sequence[str],
+    transformation_ctx: str | None = None,
+    header: bool = True,
+) -> Any:
+    """Every line of the CSV files under `path` as string columns `columns` + `_corrupt_record` + `_source_file`.
+
+    With `transformation_ctx`, a bookmarked read: only files a committed run has not processed are read.
+    Header lines (a line equal to `columns`) are dropped when `header` is true.
+    """
+    if job.on_glue:
+        df = _read_csv_glue(job, path, columns, transformation_ctx)
+    else:
+        df = _read_csv_local(job, path, columns, transformation_ctx)
+    if header:
+        from pyspark.sql import functions as F
+
+        is_header = F.lit(True)
+        for name in columns:
+            is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
+        df = df.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
+    return df
+
+
+def _string_schema(columns: Sequence[str]) -> Any:
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    return StructType([StructField(name, StringType()) for name in [*columns, CORRUPT]])
+
+
+def _read_csv_local(job: JobContext, path: str, columns: Sequence[str], ctx: str | None) -> Any:
+    from pyspark.sql import functions as F
+
+    files = storage.list_files(path)
+    if ctx is not None and job.bookmarks is not None:
+        files = job.bookmarks.new_files(ctx, files)
+    job.count(f"files_read_{ctx or 'csv'}", len(files))
+    schema = _string_schema(columns)
+    if not files:
+        return job.spark.createDataFrame([], schema).withColumn(SOURCE_FILE, F.lit(None).cast("string"))
+    df = job.spark.read.csv(
+        sorted(files),
+        schema=schema,
+        header=False,
+        mode="PERMISSIVE",
+        columnNameOfCorruptRecord=CORRUPT,
+    )
+    return df.withColumn(SOURCE_FILE, F.input_file_name())
+
+
+def _read_csv_glue(job: JobContext, path: str, columns: Sequence[str], ctx: str | None) -> Any:
+    """On Glue the DynamicFrame reader keeps the bookmark; it names fields col0..colN and keeps ragged lines."""
+    from pyspark.sql import functions as F
+
+    frame = job.glue_context.create_dynamic_frame.from_options(
+        connection_type="s3",
+        connection_options={"paths": [path], "recurse": True},
+        format="csv",
+        format_options={"withHeader": False, "separator": ","},
+        transformation_ctx=ctx or "",
+    )
+    raw = frame.toDF()
+    present = [c for c in raw.columns if c.startswith("col")]
+    fields = [
+        F.col(c) if c in present else F.lit(None).cast("string") for c in (f"col{i}" for i in range(len(columns)))
+    ]
+    extra = [F.col(c) for c in present if int(c[3:]) >= len(columns)]
+    ragged = fields[-1].isNull()
+    for column in extra:
+        ragged = ragged | column.isNotNull()
+    text = F.concat_ws(",", *[F.col(c) for c in sorted(present, key=lambda c: int(c[3:]))])
+    return raw.select(
+        *[field.alias(name) for field, name in zip(fields, columns)],
+        F.when(ragged, text).alias(CORRUPT),
+        F.input_file_name().alias(SOURCE_FILE),
+    )
