@@ -132,8 +132,8 @@ def crawl(
     roots = [_s3_root(target) for target in targets]
 
     def owned(table: dict) -> bool:
-        location = table.get("StorageDescriptor", {}).get("Location", "")
-        writer = table.get("Parameters", {}).get("UPDATED_BY_CRAWLER")
+        location = _location(table)
+        writer = _parameters(table).get("UPDATED_BY_CRAWLER")
         mine = crawler_name is None or writer in (None, crawler_name)
         return mine and any(_is_within(location, root) for root in roots)
 
@@ -343,6 +343,9 @@ def _crawl_target(
             f"{draft.location}: {len(group.files)} object(s), classified {', '.join(formats)}, "
             f"{len(draft.partitions)} partition(s) -> table {draft.base_name}."
         )
+        clash = sorted(set(_key_names(draft.table)) & {c["Name"] for c in draft.table["StorageDescriptor"]["Columns"]})
+        if clash:
+            messages.append(f"Table {draft.base_name}: column(s) {', '.join(clash)} also name a partition folder.")
         drafts.append(draft)
     return drafts
 
@@ -457,11 +460,7 @@ def _name_tables(drafts: list[_Draft], existing: dict[str, dict], owned: Callabl
     counts = Counter(draft.base_name for draft in drafts)
     for draft in drafts:
         other = existing.get(draft.base_name)
-        foreign = (
-            other is not None
-            and not owned(other)
-            and other.get("StorageDescriptor", {}).get("Location", "").rstrip("/") != draft.location.rstrip("/")
-        )
+        foreign = other is not None and not owned(other) and _location(other).rstrip("/") != draft.location.rstrip("/")
         if counts[draft.base_name] > 1 or foreign:
             draft.name = f"{draft.base_name}_{hashlib.md5(draft.location.encode()).hexdigest()[:8]}"
         else:
@@ -498,24 +497,32 @@ def _reconcile_found(draft: _Draft, current: dict | None, update_behavior: str, 
 
 
 def _reconcile_gone(name: str, table: dict, delete_behavior: str, result: CrawlResult) -> None:
-    location = table.get("StorageDescriptor", {}).get("Location", "?")
+    location = _location(table) or "?"
     if delete_behavior == "DELETE_FROM_DATABASE":
         result.tables_to_delete.append(name)
         result.messages.append(f"Deleted table {name}: no data left at {location}.")
     elif delete_behavior == "DEPRECATE_IN_DATABASE":
-        if DEPRECATED in table.get("Parameters", {}):
+        if DEPRECATED in _parameters(table):
             result.messages.append(f"Table {name} has no data at {location} and is already deprecated.")
             return
         deprecated = _table_input(table)
-        deprecated["Parameters"] = {**table.get("Parameters", {}), DEPRECATED: str(int(time.time() * 1000))}
+        deprecated["Parameters"] = {**_parameters(table), DEPRECATED: str(int(time.time() * 1000))}
         result.tables_to_update.append(deprecated)
         result.messages.append(f"Deprecated table {name}: no data left at {location}.")
     else:
         result.messages.append(f"Table {name} has no data left at {location}; kept because DeleteBehavior is LOG.")
 
 
+def _location(table: dict) -> str:
+    return (table.get("StorageDescriptor") or {}).get("Location") or ""
+
+
+def _parameters(table: dict) -> dict[str, str]:
+    return table.get("Parameters") or {}
+
+
 def _key_names(table: dict) -> list[str]:
-    return [key["Name"] for key in table.get("PartitionKeys", [])]
+    return [key["Name"] for key in table.get("PartitionKeys") or []]
 
 
 def _schema_text(table: dict) -> str:
@@ -527,7 +534,7 @@ def _schema_text(table: dict) -> str:
 def describe_changes(current: dict, found: dict) -> list[str]:
     """What differs between the catalog's table and the one just inferred, in words; [] if nothing that
     matters (statistics such as recordCount change with every new file and are not a schema change)."""
-    old_sd, new_sd = current.get("StorageDescriptor", {}), found["StorageDescriptor"]
+    old_sd, new_sd = current.get("StorageDescriptor") or {}, found["StorageDescriptor"]
     changes = _column_changes(_columns(old_sd.get("Columns", [])), _columns(new_sd["Columns"]))
     if _key_names(current) != _key_names(found):
         changes.append(f"partition keys {_key_names(current)} -> {_key_names(found)}")
@@ -538,7 +545,7 @@ def describe_changes(current: dict, found: dict) -> list[str]:
             new = new["SerializationLibrary"], new["Parameters"]
         if old != new:
             changes.append(f"{key} {old} -> {new}")
-    old_params, new_params = current.get("Parameters", {}), found["Parameters"]
+    old_params, new_params = _parameters(current), found["Parameters"]
     for key in sorted((CRAWLER_PARAMETERS - _STATISTICS) - {DEPRECATED}):
         if old_params.get(key) != new_params.get(key):
             changes.append(f"{key} {old_params.get(key)!r} -> {new_params.get(key)!r}")
@@ -577,6 +584,6 @@ def _updated_input(current: dict, found: dict) -> dict:
     """The inferred table, keeping what users set on the current one: description, owner, retention and
     parameters the crawler does not own."""
     updated = {**_table_input(current), **found}
-    kept = {k: v for k, v in current.get("Parameters", {}).items() if k not in CRAWLER_PARAMETERS}
+    kept = {k: v for k, v in _parameters(current).items() if k not in CRAWLER_PARAMETERS}
     updated["Parameters"] = kept | found["Parameters"]
     return updated
