@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption
-from glueflow.errors import NotAvailableError
+from glueflow.errors import GlueflowError
+from glueflow.iac.schema import load_schema
+from glueflow.iac.verify import VerifyReport, verify_terraform
 from glueflow.render import render
 from glueflow.spec import load_deployment
 from glueflow.spec.resolved import TfVars
@@ -19,10 +23,21 @@ def command(
     pipeline: PipelineOption = None,
     terraform: Annotated[
         bool,
-        typer.Option("--terraform", help="Also check terraform/ and modules/ (fmt, provider schema, conventions)."),
+        typer.Option(
+            "--terraform",
+            help="Also check terraform/ and modules/: terraform fmt, the hashicorp/aws schema, module conventions, "
+            "and terraform validate where the aws provider is installed.",
+        ),
     ] = False,
+    tf_root: Annotated[
+        Path | None,
+        typer.Option("--tf-root", help="Directory holding terraform/ and modules/ (default: the repo root)."),
+    ] = None,
 ) -> None:
     """Validate pipeline specs and rendered output; every problem is reported at once with file:line.
+
+    With --terraform, the HCL is checked offline as well, and every finding prints as
+    `file:line: resource "type" "name": message` (exit code 1 when there is any).
 
     Example:  glueflow validate --env dev --terraform
     """
@@ -32,4 +47,42 @@ def command(
     jobs = sum(len(p.jobs) for p in deployment.tfvars.pipelines.values())
     out.print(f"[green]specs OK[/green]: {len(deployment.specs)} pipeline(s), {jobs} job script(s) compile")
     if terraform:
-        raise NotAvailableError("glueflow validate --terraform", hint="the offline Terraform checks land with issue 4")
+        report = verify_terraform(tf_root or deployment.root)
+        _print_report(report)
+        if report.findings:
+            count = len(report.findings)
+            raise GlueflowError(
+                f"{count} problem{'s' if count != 1 else ''} in terraform/ and modules/",
+                hint="fix the file:line findings above; `make fmt` fixes formatting",
+                exit_code=1,
+            )
+
+
+def _status(problems: int) -> str:
+    return "[green]OK[/green]" if problems == 0 else f"[red]{problems} problem(s)[/red]"
+
+
+def _print_report(report: VerifyReport) -> None:
+    schema, conv = report.schema, report.conventions
+    provider = load_schema()
+    out.print(f"terraform fmt       {_status(len(report.fmt.findings))}: {report.files} .tf file(s)")
+    unchecked = f"; other providers not checked: {', '.join(sorted(schema.unchecked_types))}" * bool(
+        schema.unchecked_types
+    )
+    out.print(
+        f"schema check        {_status(len(schema.findings))}: {schema.resources_checked} resource/data block(s), "
+        f"{schema.arguments_checked} argument(s), {schema.blocks_checked} nested block(s) checked against "
+        f"hashicorp/aws {provider.version} ({provider.source}){escape(unchecked)}"
+    )
+    out.print(
+        f"conventions         {_status(len(conv.findings))}: {conv.modules_checked} module(s), "
+        f"{conv.variables_checked} variable(s), {conv.outputs_checked} output(s)"
+    )
+    if report.validate.ran:
+        validated = ", ".join(report.validate.configs_validated)
+        out.print(f"terraform validate  {_status(len(report.validate.findings))}: {validated}")
+    else:
+        out.print(f"terraform validate  [yellow]skipped[/yellow]: {escape(report.validate.skipped_reason or 'no HCL')}")
+    for finding in report.findings:
+        out.print(f"  {escape(finding.render())}")
+    out.print(f"[dim]terraform checks took {report.seconds:.1f}s[/dim]")

