@@ -40,8 +40,8 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 render: $(SETUP_STAMP) ## Render build/$(ENV)/: tfvars JSON, backend.hcl, job scripts
 	$(GLUEFLOW) render --env $(ENV)
 
-validate: $(SETUP_STAMP) ## Validate pipeline specs, rendered output and Terraform (offline)
-	$(GLUEFLOW) validate --env $(ENV) $(PIPELINE_FLAG)
+validate: $(SETUP_STAMP) ## Validate specs, rendered output and HCL: fmt, AWS provider schema, conventions (offline)
+	$(GLUEFLOW) validate --env $(ENV) $(PIPELINE_FLAG) --terraform
 
 graph: $(SETUP_STAMP) ## Print each pipeline's workflow DAG as Mermaid
 	$(GLUEFLOW) graph --env $(ENV) $(PIPELINE_FLAG)
