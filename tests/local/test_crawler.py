@@ -328,3 +328,17 @@ def test_name_taken_by_another_location_gets_a_hash_suffix(tmp_path: Path) -> No
 def test_invalid_policy_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="UpdateBehavior must be one of"):
         run(tmp_path, "s3://b/", update="MERGE")
+
+
+def test_repo_sample_data_catalogs_as_the_input_table() -> None:
+    sample = Path(__file__).resolve().parents[2] / "pipelines/sample_data/customer_purchases"
+    result = run(sample, "s3://glueflow-local-raw/input/")
+    [table] = result.tables_to_create
+    assert columns(table) == {
+        "customer_id": "bigint",
+        "name": "string",
+        "email": "string",
+        "purchase_amount": "double",
+        "purchase_date": "string",
+    }
+    assert table["Parameters"]["recordCount"] == "5"

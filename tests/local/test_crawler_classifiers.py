@@ -241,3 +241,8 @@ def test_record_count_is_estimated_past_one_megabyte(tmp_path: Path) -> None:
     path = write(tmp_path / "large.csv", line * 20_000)  # ~2 MB: only the first megabyte is read
     schema = classified(path)
     assert schema.record_count == pytest.approx(20_000, rel=0.01)
+
+
+def test_integers_beyond_bigint_are_doubles_and_short_rows_are_nulls(tmp_path: Path) -> None:
+    schema = classified(write(tmp_path / "w.csv", "id,huge,extra\n1,99999999999999999999,x\n2,1\n"))
+    assert types(schema) == {"id": "bigint", "huge": "double", "extra": "string"}
