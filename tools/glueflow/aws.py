@@ -1,0 +1,235 @@
+"""boto3 sessions and clients for every env, so local and AWS share one code path.
+
+- kind `aws`: the default credential chain (AWS_PROFILE, SSO, env vars, instance roles) in the env's region, with
+  botocore's adaptive retry mode, which backs off and rate-limits itself when Glue throttles.
+- kind `local`: the same clients pointed at the local Glue endpoint. If `glueflow serve` is running for this state
+  dir (it writes `<state_dir>/endpoint.json`), its endpoint is used; otherwise a runtime and endpoint are started
+  in this process for the duration of the command. Any credentials work locally; dummy ones are passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+)
+
+from glueflow import __version__
+from glueflow.errors import GlueflowError
+from glueflow.spec.deployment import Deployment
+from glueflow.spec.resolved import Environment
+
+RETRY_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 10},
+    connect_timeout=10,
+    read_timeout=60,
+    user_agent_extra=f"glueflow/{__version__}",
+)
+# The local endpoint answers at once; fail fast if it is gone rather than retrying for a minute.
+LOCAL_CONFIG = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=60)
+LOCAL_CREDENTIALS = {"aws_access_key_id": "glueflow-local", "aws_secret_access_key": "glueflow-local"}
+ENDPOINT_FILE = "endpoint.json"
+
+
+# --- AWS ---------------------------------------------------------------------------------------------------
+
+
+def aws_session(environment: Environment) -> boto3.Session:
+    """A session in the env's region; the profile comes from AWS_PROFILE like every AWS tool."""
+    try:
+        return boto3.Session(region_name=environment.region)
+    except ProfileNotFound as exc:
+        raise GlueflowError(str(exc), hint="set AWS_PROFILE to a profile in ~/.aws/config, or unset it") from exc
+
+
+def aws_client(service: str, environment: Environment, session: boto3.Session | None = None) -> Any:
+    return (session or aws_session(environment)).client(service, config=RETRY_CONFIG)
+
+
+def check_credentials(session: boto3.Session, environment: Environment) -> str:
+    """The caller's account id; a clear error when there are no credentials or they are for another account."""
+    try:
+        account = str(session.client("sts", config=RETRY_CONFIG).get_caller_identity()["Account"])
+    except (NoCredentialsError, NoRegionError) as exc:
+        raise GlueflowError(
+            f"no AWS credentials for env '{environment.name}': {exc}",
+            hint="log in (aws sso login / AWS_PROFILE=...) or use --env local, which needs no account",
+        ) from exc
+    if account != environment.account_id:
+        raise GlueflowError(
+            f"the AWS credentials are for account {account}, but env '{environment.name}' "
+            f"deploys to {environment.account_id}",
+            hint="switch AWS_PROFILE to the env's account",
+        )
+    return account
+
+
+@contextmanager
+def api_errors(environment: Environment) -> Iterator[None]:
+    """Turn botocore's errors into GlueflowErrors that say what failed and what to do."""
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", "Error"), error.get("Message", str(exc))
+        hint = _HINTS.get(code, "").format(env=environment.name)
+        raise GlueflowError(f"{exc.operation_name}: {code}: {message}", hint=hint or None) from exc
+    except NoCredentialsError as exc:
+        raise GlueflowError(
+            f"no AWS credentials for env '{environment.name}'",
+            hint="log in (aws sso login / AWS_PROFILE=...) or use --env local, which needs no account",
+        ) from exc
+    except EndpointConnectionError as exc:
+        hint = "is `glueflow serve` still running?" if environment.kind == "local" else "check your network / region"
+        raise GlueflowError(str(exc), hint=hint) from exc
+    except BotoCoreError as exc:
+        raise GlueflowError(str(exc)) from exc
+
+
+_HINTS = {
+    "EntityNotFoundException": "is it deployed? `glueflow deploy --env {env}` (or `glueflow run --env {env}` locally)",
+    "ConcurrentRunsExceededException": "a run is still going: see `glueflow status --env {env}`",
+    "AccessDeniedException": "your role lacks this Glue permission in env '{env}'",
+    "ThrottlingException": "Glue kept throttling after retries; try again in a minute",
+}
+
+
+# --- local -------------------------------------------------------------------------------------------------
+
+
+def local_client(service: str, endpoint_url: str, region: str) -> Any:
+    return boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS).client(
+        service, endpoint_url=endpoint_url, config=LOCAL_CONFIG
+    )
+
+
+@dataclass(frozen=True)
+class EndpointInfo:
+    url: str
+    pid: int
+    started_at: float
+
+
+def write_endpoint_file(state_dir: Path, url: str) -> Path:
+    """Announce a serving endpoint for this state dir (atomically, so readers never see half a file)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / ENDPOINT_FILE
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"url": url, "pid": os.getpid(), "started_at": time.time()}) + "\n")
+    os.replace(temporary, path)
+    return path
+
+
+def remove_endpoint_file(state_dir: Path) -> None:
+    """Remove the announcement if it is ours (another serve may have replaced it)."""
+    path = state_dir / ENDPOINT_FILE
+    info = _read_endpoint_file(path)
+    if info is not None and info.pid == os.getpid():
+        path.unlink(missing_ok=True)
+
+
+def live_endpoint(state_dir: Path) -> EndpointInfo | None:
+    """The endpoint `glueflow serve` announced for this state dir, if its process is alive and listening."""
+    info = _read_endpoint_file(state_dir / ENDPOINT_FILE)
+    if info is None or not _process_alive(info.pid) or not _listening(info.url):
+        return None
+    return info
+
+
+def _read_endpoint_file(path: Path) -> EndpointInfo | None:
+    try:
+        data = json.loads(path.read_text())
+        return EndpointInfo(str(data["url"]), int(data["pid"]), float(data.get("started_at", 0)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by someone else
+    return True
+
+
+def _listening(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 80), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+# --- one entry point for commands ----------------------------------------------------------------------------
+
+
+@dataclass
+class GlueConnection:
+    """A Glue client for the env, and where it points."""
+
+    glue: Any
+    deployment: Deployment
+    endpoint_url: str | None  # None: AWS
+    in_process: bool  # the local runtime lives in this process: runs stop when the command exits
+
+    @property
+    def is_local(self) -> bool:
+        return self.deployment.env.kind == "local"
+
+
+@contextmanager
+def connect_glue(deployment: Deployment, *, provision: bool = False) -> Iterator[GlueConnection]:
+    """A Glue client for the deployment's env (see the module docstring). With `provision`, the local deployment
+    is brought up to date first (idempotent)."""
+    environment = deployment.tfvars.environment
+    if environment.kind == "aws":
+        yield GlueConnection(aws_client("glue", environment), deployment, None, in_process=False)
+        return
+    local = _local_runtime_modules()
+    if provision:
+        local["provision"].deploy(deployment)
+    served = live_endpoint(deployment.state_dir)
+    if served is not None:
+        yield GlueConnection(local_client("glue", served.url, environment.region), deployment, served.url, False)
+        return
+    runtime = local["runtime"].LocalRuntime.for_deployment(deployment)
+    try:
+        server = local["endpoint"].start_endpoint(runtime)
+        try:
+            yield GlueConnection(local_client("glue", server.url, environment.region), deployment, server.url, True)
+        finally:
+            server.shutdown()
+    finally:
+        runtime.close()
+
+
+def _local_runtime_modules() -> dict[str, Any]:
+    """Import the embedded runtime lazily: AWS commands must not pay for it (or need it installed)."""
+    try:
+        from glueflow.local import endpoint, provision, runtime
+    except ImportError as exc:
+        raise GlueflowError(
+            f"the local runtime is not available: {exc}",
+            hint="reinstall glueflow with `make setup`, or use an aws env",
+        ) from exc
+    return {"endpoint": endpoint, "provision": provision, "runtime": runtime}

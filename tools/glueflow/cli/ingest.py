@@ -1,0 +1,62 @@
+"""`glueflow ingest`: drop files into an env's raw bucket, the way data arrives in production."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+from glueflow.aws import api_errors, aws_client
+from glueflow.aws import live_endpoint as serving
+from glueflow.cli.console import err, out
+from glueflow.cli.options import EnvOption, PipelineOption
+from glueflow.ingest import default_destination, parse_destination, plan_uploads, upload_local, upload_s3
+from glueflow.spec import load_deployment
+
+
+def command(
+    files: Annotated[list[Path], typer.Argument(help="Files or folders to upload.", show_default=False)],
+    env: EnvOption = "local",
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Destination: raw/<folder>/ (or processed/, temp/, s3://<env bucket>/<folder>/). "
+            "Default: the folder of the pipeline that starts on uploads, else raw/.",
+        ),
+    ] = None,
+    pipeline: PipelineOption = None,
+) -> None:
+    """Upload files to the env's raw bucket: S3 on AWS, the local bucket folder for env local.
+
+    With `glueflow serve` running (or the S3 notification on AWS), an upload under a pipeline's
+    `start_on_upload` folder starts its workflow, exactly as production data would.
+
+    Examples:
+      glueflow ingest pipelines/sample_data/customer_purchases/sample-data.csv --to raw/input/
+      glueflow ingest --env dev ./exports/ --to raw/incoming/2025-01-01/
+    """
+    deployment = load_deployment(env)
+    environment = deployment.tfvars.environment
+    bucket, prefix = parse_destination(to or default_destination(deployment.tfvars, pipeline), environment.buckets)
+    uploads = plan_uploads(files, bucket, prefix)
+    total = sum(u.size for u in uploads)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"uploading {len(uploads)} file(s)", total=total)
+
+        def advance(size: int) -> None:
+            progress.advance(task, size)
+
+        if environment.kind == "local":
+            upload_local(uploads, deployment, advance)
+        else:
+            with api_errors(environment):
+                upload_s3(uploads, aws_client("s3", environment), advance)
+    for upload in uploads:
+        out.print(f"  {upload.source} → {upload.url}", markup=False)
+    out.print(f"[green]uploaded {len(uploads)} file(s), {total} bytes[/green]")
+    if environment.kind == "local" and serving(deployment.state_dir) is None:
+        err.print("[dim]glueflow serve is not running: uploads start workflows only while it runs[/dim]")

@@ -1,0 +1,140 @@
+"""`glueflow run`: start workflow runs and follow them node by node, through boto3 for every env."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from glueflow.aws import GlueConnection, api_errors, aws_session, check_credentials, connect_glue
+from glueflow.cli.console import err, out
+from glueflow.cli.options import EnvOption, PipelineOption
+from glueflow.errors import GlueflowError
+from glueflow.follow import (
+    EXIT_INTERRUPTED,
+    Follower,
+    InterruptChoice,
+    PollPolicy,
+    RunStatus,
+    exit_code,
+    print_summary,
+    start_runs,
+)
+from glueflow.spec import Deployment, load_deployment
+
+PropertyOption = Annotated[
+    list[str] | None,
+    typer.Option("--property", "-P", help="A run property KEY=VALUE (repeatable); overrides the workflow's defaults."),
+]
+
+
+def command(
+    env: EnvOption = "local",
+    pipeline: PipelineOption = None,
+    properties: PropertyOption = None,
+    follow: Annotated[
+        bool, typer.Option("--follow/--no-follow", help="Follow the run until it ends (default), or just start it.")
+    ] = True,
+) -> None:
+    """Start the workflow run of each pipeline and follow it node by node until it ends.
+
+    Locally the deployment is brought up to date first (render + provision, idempotent) and the runs go to
+    `glueflow serve`'s endpoint if it is running, else to a runtime inside this command. On AWS the same calls
+    go to Glue with your credentials, polling with backoff. Ctrl-C asks whether to stop the runs.
+
+    Exit status: 0 when every node that ran succeeded; 1 when a node failed or a run stopped (even though
+    Glue reports such a run as COMPLETED); 130 when you detach with Ctrl-C.
+
+    Examples:
+      glueflow run                                          # every pipeline, on this machine
+      glueflow run -p customer_purchases -P batch=2025-01-01
+      glueflow run --env dev --no-follow                    # start on AWS and return
+    """
+    run_properties = parse_properties(properties or [])
+    deployment = load_deployment(env)
+    workflows = selected_workflows(deployment, env, pipeline)
+    environment = deployment.tfvars.environment
+    with api_errors(environment):
+        if environment.kind == "aws":
+            check_credentials(aws_session(environment), environment)
+        with connect_glue(deployment, provision=True) as connection:
+            code = _start_and_follow(connection, workflows, run_properties, follow)
+    raise typer.Exit(code)
+
+
+def _start_and_follow(
+    connection: GlueConnection, workflows: dict[str, str], properties: dict[str, str], follow: bool
+) -> int:
+    environment = connection.deployment.tfvars.environment
+    targets = start_runs(connection.glue, workflows, properties)
+    where = f"local endpoint {connection.endpoint_url}" if connection.is_local else f"AWS {environment.region}"
+    for target in targets:
+        err.print(f"started [bold]{target.pipeline}[/bold] run {target.run_id} ({where})")
+    if not follow:
+        if connection.in_process:
+            err.print("[yellow]note:[/yellow] --no-follow with the in-process runtime stops the run on exit")
+        return 0
+    follower = Follower(
+        connection.glue,
+        targets,
+        out,
+        policy=PollPolicy.for_env(connection.is_local),
+        live=out.is_terminal,
+        on_interrupt=interrupt_prompt(connection.in_process),
+    )
+    runs = follower.follow()
+    print_summary(out, runs, env_name=environment.name, region=environment.region, local=connection.is_local)
+    if follower.detached:
+        err.print(f"detached; the run goes on. Check it with: glueflow status --env {environment.name}")
+        return EXIT_INTERRUPTED
+    return exit_code(runs)
+
+
+def interrupt_prompt(in_process: bool) -> Callable[[list[RunStatus]], InterruptChoice]:
+    """Ctrl-C: ask whether to stop the runs. A run inside this process cannot outlive it, so there "no" means
+    keep following; on AWS (or a separate `serve`) "no" detaches and leaves the run going."""
+
+    def on_interrupt(runs: list[RunStatus]) -> InterruptChoice:
+        running = [r for r in runs if not r.finished]
+        if not running:
+            return "continue"
+        fallback: InterruptChoice = "stop" if in_process else "detach"
+        if not sys.stdin.isatty():
+            return fallback
+        names = ", ".join(f"{r.pipeline} {r.run_id}" for r in running)
+        try:
+            stop = typer.confirm(f"\nStop the workflow run(s) {names}?", default=False, err=True)
+        except (typer.Abort, KeyboardInterrupt, EOFError):
+            return fallback  # a second Ctrl-C
+        if stop:
+            return "stop"
+        if in_process:
+            err.print("following on (the runs live in this process; use `glueflow serve` to detach from runs)")
+            return "continue"
+        return "detach"
+
+    return on_interrupt
+
+
+def parse_properties(items: list[str]) -> dict[str, str]:
+    properties = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise GlueflowError(f"--property '{item}' is not KEY=VALUE", hint="e.g. --property batch_date=2025-01-01")
+        properties[key.strip()] = value
+    return properties
+
+
+def selected_workflows(deployment: Deployment, env: str, pipeline: str | None) -> dict[str, str]:
+    """pipeline → workflow name. The whole env is loaded (provisioning needs it); --pipeline narrows the runs."""
+    if pipeline is not None and pipeline not in deployment.tfvars.pipelines:
+        load_deployment(env, pipeline, root=deployment.root)  # raises the spec loader's error with its hint
+        raise GlueflowError(f"pipeline '{pipeline}' is not enabled in env '{env}'")
+    return {
+        name: resolved.workflow_name
+        for name, resolved in deployment.tfvars.pipelines.items()
+        if pipeline is None or name == pipeline
+    }
