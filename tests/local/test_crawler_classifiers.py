@@ -246,3 +246,10 @@ def test_record_count_is_estimated_past_one_megabyte(tmp_path: Path) -> None:
 def test_integers_beyond_bigint_are_doubles_and_short_rows_are_nulls(tmp_path: Path) -> None:
     schema = classified(write(tmp_path / "w.csv", "id,huge,extra\n1,99999999999999999999,x\n2,1\n"))
     assert types(schema) == {"id": "bigint", "huge": "double", "extra": "string"}
+
+
+def test_json_record_count_covers_the_whole_sample_but_types_only_the_first_records(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": i}) for i in range(SAMPLE_RECORDS + 200)] + [json.dumps({"id": "late"})]
+    schema = classified(write(tmp_path / "many.json", "\n".join(lines) + "\n"))
+    assert types(schema) == {"id": "int"}
+    assert schema.record_count == len(lines)

@@ -226,7 +226,8 @@ def _read_sample(raw: io.BufferedReader) -> _Sample:
     if not complete:  # drop the record cut in half by the sample boundary
         data = data[: data.rfind(b"\n", 0, SAMPLE_BYTES) + 1] or data[:SAMPLE_BYTES]
     text = data.decode("utf-8-sig", errors="replace")
-    return _Sample(text, complete, compression, len(data), raw.tell())
+    raw_bytes = len(data) if compression == "none" else raw.tell()  # compressed: about what was consumed
+    return _Sample(text, complete, compression, len(data), raw_bytes)
 
 
 def _classify_text(raw: io.BufferedReader, size: int) -> FileSchema | Unclassified:
@@ -253,12 +254,12 @@ def _estimate_records(counted: int, sample: _Sample, size: int) -> int:
 
 
 def _json_records(text: str) -> list[dict[str, object]]:
-    """Consecutive JSON values (JSON lines, or pretty-printed objects one after another). A top-level array is
-    one record with a single column `array`, as Glue's JSON classifier makes it."""
+    """All JSON values in the sample (JSON lines, or pretty-printed objects one after another). A top-level
+    array is one record with a single column `array`, as Glue's JSON classifier makes it."""
     decoder = json.JSONDecoder()
     records: list[dict[str, object]] = []
     position = 0
-    while len(records) < SAMPLE_RECORDS:
+    while True:
         while position < len(text) and text[position].isspace():
             position += 1
         if position >= len(text):
@@ -296,8 +297,9 @@ def _json_type(value: object) -> GlueType | None:
 
 def _json_schema(records: list[dict[str, object]], sample: _Sample, size: int) -> FileSchema:
     # Top-level names are folded to lower case (the catalog is case-insensitive); nested field names are kept.
-    columns = merge_columns(tuple((k.lower(), _json_type(v)) for k, v in record.items()) for record in records)
-    paths = sorted({key for record in records for key in record})
+    typed = records[:SAMPLE_RECORDS]  # types from the first 1,000 records; the count from the whole sample
+    columns = merge_columns(tuple((k.lower(), _json_type(v)) for k, v in record.items()) for record in typed)
+    paths = sorted({key for record in typed for key in record})
     return FileSchema(
         classification="json",
         compression=sample.compression,

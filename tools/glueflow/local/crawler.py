@@ -386,7 +386,7 @@ def _storage_descriptor(
 ) -> dict:
     fmt = storage_format(schemas)
     return {
-        "Columns": columns,
+        "Columns": [dict(column) for column in columns],  # no sharing between table and partitions
         "Location": location,
         "InputFormat": fmt.input_format,
         "OutputFormat": fmt.output_format,
