@@ -11,13 +11,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from glueflow.errors import GlueflowError
 
-POLICY_DIR = Path("tools") / "checkov_policies"
+# Our policies ship beside the package (tools/checkov_policies), whatever tree is scanned.
+POLICY_DIR = Path(__file__).resolve().parents[2] / "checkov_policies"
 SCANNED_DIRS = ("terraform", "modules")
 REPORT_FILES = {"cli": "checkov.txt", "json": "checkov.json", "sarif": "checkov.sarif", "junitxml": "checkov.junit.xml"}
 # checkov writes this when a skip comment has no reason after the check id.
@@ -58,9 +60,11 @@ class ScanResult:
 
 
 def checkov_binary(root: Path) -> Path:
-    """checkov lives in .venv-checkov (its pins clash with ours); GLUEFLOW_CHECKOV overrides."""
+    """checkov lives in .venv-checkov (its pins clash with ours), beside the scanned repo or beside our own venv;
+    GLUEFLOW_CHECKOV overrides."""
     override = os.environ.get("GLUEFLOW_CHECKOV")
-    candidates = [Path(override)] if override else [root / ".venv-checkov" / "bin" / "checkov"]
+    venvs = [root / ".venv-checkov", Path(sys.prefix).parent / ".venv-checkov"]
+    candidates = [Path(override)] if override else [venv / "bin" / "checkov" for venv in venvs]
     found = shutil.which("checkov")
     candidates += [Path(found)] if found and not override else []
     for candidate in candidates:
@@ -76,7 +80,7 @@ def build_command(root: Path, reports_dir: Path, files: list[Path] | None = None
     """The checkov command line: one scan root (checkov mixes up same-named files across several -d roots), every
     other top-level entry skipped, our policies added, no network (--skip-download)."""
     cmd = [str(checkov_binary(root)), "--framework", "terraform", "--skip-download", "--compact"]
-    cmd += ["--external-checks-dir", str(root / POLICY_DIR)]
+    cmd += ["--external-checks-dir", str(POLICY_DIR)]
     if files:
         for file in files:
             cmd += ["-f", str(file)]
