@@ -16,6 +16,7 @@ from glueflow_lib.sinks import write_parquet
 from glueflow_lib.sources import CORRUPT, SOURCE_FILE
 
 REASON = "_quarantine_reason"
+ISO_DATE = "yyyy-MM-dd"
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Column:
     name: str
     type: str = "string"
     required: bool = True
-    date_format: str = "yyyy-MM-dd"
+    date_format: str = ISO_DATE
     source: str | None = None
 
     @property
@@ -39,8 +40,12 @@ def _typed(column: Column) -> Any:
     raw = F.trim(F.col(f"`{column.raw}`"))
     if column.type == "string":
         return raw
+    if column.type == "date" and column.date_format == ISO_DATE:
+        # The exact shape, then try_cast (null, never an exception, for 2024-02-30 whatever ANSI mode says).
+        value = f"trim(`{column.raw}`)"
+        return F.expr(f"try_cast(CASE WHEN {value} RLIKE '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN {value} END AS date)")
     if column.type == "date":
-        # try_to_timestamp: null (not an exception) for a bad date, whatever spark.sql.ansi.enabled says.
+        # Needs spark.sql.legacy.timeParserPolicy=CORRECTED (parse_columns sets it) so a bad date is null.
         return F.to_date(F.expr(f"try_to_timestamp(trim(`{column.raw}`), '{column.date_format}')"))
     return F.expr(f"try_cast(trim(`{column.raw}`) AS {column.type})")
 
@@ -67,6 +72,8 @@ def parse_columns(df: Any, columns: Sequence[Column]) -> tuple[Any, Any]:
     """
     from pyspark.sql import functions as F
 
+    if any(c.type == "date" and c.date_format != ISO_DATE for c in columns):
+        df.sparkSession.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
     problems = [_problem(c) for c in columns]
     if CORRUPT in df.columns:
         expected = len([c for c in df.columns if c not in (CORRUPT, SOURCE_FILE)])
