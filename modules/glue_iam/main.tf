@@ -1,0 +1,206 @@
+# The Glue role (jobs and crawlers) and the S3-event Lambda roles. Every statement is scoped to this deployment's
+# ARNs: its buckets and prefixes, its KMS key, its Glue log groups, its catalog databases and its workflows.
+
+data "aws_partition" "current" {}
+
+locals {
+  partition   = data.aws_partition.current.partition
+  s3          = "arn:${local.partition}:s3:::"
+  glue        = "arn:${local.partition}:glue:${var.region}:${var.account_id}"
+  logs        = "arn:${local.partition}:logs:${var.region}:${var.account_id}"
+  readable    = [var.buckets.raw, var.buckets.processed, var.buckets.temp]
+  writable    = [var.buckets.processed, var.buckets.temp]
+  workflow    = [for name in var.workflow_names : "${local.glue}:workflow/${name}"]
+  glue_logs   = "${local.logs}:log-group:/aws-glue/*${var.security_configuration_name}*"
+  catalog_dbs = [for db in var.database_names : "${local.glue}:database/${db}"]
+  catalog_tbl = [for db in var.database_names : "${local.glue}:table/${db}/*"]
+}
+
+# --- Glue role -------------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "glue_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "glue" {
+  name                 = var.glue_role_name
+  description          = "Glue jobs and crawlers of this glueflow deployment"
+  assume_role_policy   = data.aws_iam_policy_document.glue_trust.json
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "glue" {
+  statement {
+    sid       = "ListDeploymentBuckets"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]
+    resources = [for b in local.readable : "${local.s3}${b}"]
+  }
+
+  statement {
+    sid       = "ListScriptsPrefix"
+    actions   = ["s3:ListBucket"]
+    resources = ["${local.s3}${var.buckets.scripts}"]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.scripts_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadDataAndScripts"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = concat([for b in local.readable : "${local.s3}${b}/*"], ["${local.s3}${var.buckets.scripts}/${var.scripts_prefix}*"])
+  }
+
+  statement {
+    sid       = "WriteProcessedAndTemp"
+    actions   = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    resources = [for b in local.writable : "${local.s3}${b}/*"]
+  }
+
+  statement {
+    sid       = "UseDeploymentKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = [var.kms_key_arn]
+  }
+
+  statement {
+    sid       = "WriteEncryptedGlueLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
+    resources = [local.glue_logs, "${local.glue_logs}:log-stream:*"]
+  }
+
+  statement {
+    sid = "DeploymentCatalog"
+    actions = [
+      "glue:GetDatabase", "glue:GetDatabases",
+      "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable", "glue:BatchDeleteTable",
+      "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
+      "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition", "glue:DeletePartition",
+      "glue:BatchDeletePartition",
+    ]
+    resources = concat(["${local.glue}:catalog"], local.catalog_dbs, local.catalog_tbl)
+  }
+
+  statement {
+    sid       = "WorkflowRunProperties"
+    actions   = ["glue:GetWorkflowRun", "glue:GetWorkflowRunProperties", "glue:PutWorkflowRunProperties"]
+    resources = local.workflow
+  }
+
+  statement {
+    # PutMetricData has no resource-level permissions; the namespace condition is the scope.
+    sid       = "GlueJobMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "glue" {
+  name   = "deployment-access"
+  role   = aws_iam_role.glue.id
+  policy = data.aws_iam_policy_document.glue.json
+}
+
+# --- Lambda starter roles ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  for_each = var.lambda_roles
+
+  name                 = each.value.role_name
+  description          = "S3-event starter ${each.value.function_name}: starts workflow ${each.value.workflow_name} only"
+  assume_role_policy   = data.aws_iam_policy_document.lambda_trust.json
+  max_session_duration = 3600
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "lambda" {
+  for_each = var.lambda_roles
+
+  statement {
+    sid       = "StartOwnWorkflow"
+    actions   = ["glue:StartWorkflowRun"]
+    resources = ["${local.glue}:workflow/${each.value.workflow_name}"]
+  }
+
+  statement {
+    sid       = "IdempotencyMarkers"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${local.s3}${each.value.idempotency_bucket}/${each.value.idempotency_prefix}*"]
+  }
+
+  statement {
+    sid       = "UseDeploymentKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = [var.kms_key_arn]
+  }
+
+  statement {
+    sid       = "DeadLetterQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = ["arn:${local.partition}:sqs:${var.region}:${var.account_id}:${each.value.dlq_name}"]
+  }
+
+  statement {
+    sid     = "OwnLogGroup"
+    actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [
+      "${local.logs}:log-group:/aws/lambda/${each.value.function_name}",
+      "${local.logs}:log-group:/aws/lambda/${each.value.function_name}:log-stream:*",
+    ]
+  }
+
+  statement {
+    # X-Ray has no resource-level permissions for sending traces.
+    sid       = "XRayTraces"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  for_each = var.lambda_roles
+
+  name   = "start-workflow"
+  role   = aws_iam_role.lambda[each.key].id
+  policy = data.aws_iam_policy_document.lambda[each.key].json
+}
