@@ -44,14 +44,96 @@ GROUP BY s.customer_id, c.name, c.status ORDER BY s.customer_id
 """
 
 
+RETAIL_SALES = """
+CREATE OR REPLACE TEMP VIEW store AS SELECT * FROM read_csv({store}, header = true, all_varchar = true);
+CREATE OR REPLACE TEMP VIEW online AS SELECT * FROM read_csv({online}, header = true, all_varchar = true);
+CREATE OR REPLACE TEMP VIEW sales_clean AS
+    SELECT trim(sale_id) AS order_id, 'store' AS channel, trim(product_id) AS product_id,
+           TRY_CAST(trim(quantity) AS INTEGER) AS quantity, TRY_CAST(trim(unit_price) AS DOUBLE) AS unit_price,
+           round(TRY_CAST(trim(quantity) AS INTEGER) * TRY_CAST(trim(unit_price) AS DOUBLE), 2) AS revenue,
+           TRY_CAST(trim(sale_date) AS DATE) AS sale_date, lower(trim(region)) AS region
+    FROM store
+    UNION ALL
+    SELECT trim(order_id), 'online', trim(sku), TRY_CAST(trim(qty) AS INTEGER),
+           round(TRY_CAST(trim(amount) AS DOUBLE) / TRY_CAST(trim(qty) AS INTEGER), 2),
+           TRY_CAST(trim(amount) AS DOUBLE),
+           CAST(TRY_STRPTIME(trim(order_ts), '%Y-%m-%d %H:%M:%S') AS DATE), lower(trim(ship_region))
+    FROM online;
+CREATE OR REPLACE TEMP VIEW sales_valid AS
+    SELECT * FROM sales_clean
+    WHERE order_id <> '' AND product_id <> '' AND quantity IS NOT NULL AND unit_price IS NOT NULL
+      AND revenue IS NOT NULL AND sale_date IS NOT NULL AND region <> '';
+"""
+
+DAILY_REVENUE = """
+SELECT sale_date, region, channel, round(sum(revenue), 2) AS revenue, count(order_id) AS orders,
+       sum(quantity) AS units
+FROM sales_valid GROUP BY ALL ORDER BY sale_date, region, channel
+"""
+
+PRODUCT_PERFORMANCE = """
+SELECT product_id, sum(quantity) AS units, round(sum(revenue), 2) AS revenue, count(order_id) AS orders,
+       dense_rank() OVER (ORDER BY round(sum(revenue), 2) DESC) AS revenue_rank
+FROM sales_valid GROUP BY product_id ORDER BY product_id
+"""
+
+COVID_HIRING = """
+WITH cases AS (
+    SELECT TRY_CAST(trim(date) AS DATE) AS date, TRY_CAST(trim(cases) AS BIGINT) AS cases,
+           TRY_CAST(trim(deaths) AS BIGINT) AS deaths
+    FROM read_csv({cases}, header = true, all_varchar = true)
+), hiring AS (
+    SELECT TRY_CAST(trim(date) AS DATE) AS date, trim(industry) AS industry,
+           TRY_CAST(trim(hiring_rate) AS DOUBLE) AS hiring_rate
+    FROM read_csv({hiring}, header = true, all_varchar = true)
+), national AS (
+    SELECT date, sum(cases) AS total_cases, sum(deaths) AS total_deaths FROM cases GROUP BY date
+), daily AS (
+    SELECT *, total_cases - coalesce(lag(total_cases) OVER (ORDER BY date), 0) AS new_cases FROM national
+), mean_hiring AS (
+    SELECT date, round(avg(hiring_rate), 4) AS avg_hiring_rate, count(industry) AS industries
+    FROM hiring GROUP BY date
+)
+SELECT d.date, d.total_cases, d.new_cases, d.total_deaths, h.avg_hiring_rate, h.industries
+FROM daily d JOIN mean_hiring h USING (date) ORDER BY d.date
+"""
+
+PURCHASES = """
+SELECT TRY_CAST(trim(customer_id) AS INTEGER) AS customer_id, trim(name) AS customer_name, trim(email) AS email,
+       TRY_CAST(trim(purchase_amount) AS DOUBLE) AS purchase_amount, trim(purchase_date) AS purchase_date
+FROM read_csv({purchases}, header = true, all_varchar = true) ORDER BY customer_id
+"""
+
+Table = tuple[list[str], list[tuple[Any, ...]]]
+
+
 def _sql_list(paths: list[Path]) -> str:
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
-def sales_outputs(con: Any, sales_files: list[Path], customers_file: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """daily_sales and customer_metrics rows (sorted) for `sales_files` (CSV with a header) and customers."""
+def _table(con: Any, sql: str) -> Table:
+    cursor = con.execute(sql)
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def sales_tables(con: Any, sales_files: list[Path], customers_file: Path) -> dict[str, Table]:
+    """sales_analytics: daily_sales and customer_metrics for `sales_files` (CSV with a header) and customers."""
     con.execute(SALES_VALID.format(sales=_sql_list(sales_files), customers=_sql_list([customers_file])))
-    return {
-        "daily_sales": con.execute(DAILY_SALES).fetchall(),
-        "customer_metrics": con.execute(CUSTOMER_METRICS).fetchall(),
-    }
+    return {"daily_sales": _table(con, DAILY_SALES), "customer_metrics": _table(con, CUSTOMER_METRICS)}
+
+
+def retail_tables(con: Any, store_file: Path, online_file: Path) -> dict[str, Table]:
+    """retail_nightly: daily_revenue and product_performance."""
+    con.execute(RETAIL_SALES.format(store=_sql_list([store_file]), online=_sql_list([online_file])))
+    return {"daily_revenue": _table(con, DAILY_REVENUE), "product_performance": _table(con, PRODUCT_PERFORMANCE)}
+
+
+def covid_tables(con: Any, cases_file: Path, hiring_file: Path) -> dict[str, Table]:
+    """covid_hiring: the joined covid_hiring table."""
+    sql = COVID_HIRING.format(cases=_sql_list([cases_file]), hiring=_sql_list([hiring_file]))
+    return {"covid_hiring": _table(con, sql)}
+
+
+def purchases_tables(con: Any, purchases_file: Path) -> dict[str, Table]:
+    """customer_purchases: the mapped output table."""
+    return {"output": _table(con, PURCHASES.format(purchases=_sql_list([purchases_file])))}
