@@ -89,7 +89,7 @@ def api_errors(environment: Environment) -> Iterator[None]:
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code, message = error.get("Code", "Error"), error.get("Message", str(exc))
-        hint = _HINTS.get(code, "").format(env=environment.name)
+        hint = _HINTS.get(f"{exc.operation_name}:{code}", _HINTS.get(code, "")).format(env=environment.name)
         raise GlueflowError(f"{exc.operation_name}: {code}: {message}", hint=hint or None) from exc
     except NoCredentialsError as exc:
         raise GlueflowError(
@@ -104,6 +104,7 @@ def api_errors(environment: Environment) -> Iterator[None]:
 
 
 _HINTS = {
+    "GetWorkflowRun:EntityNotFoundException": "check the run id; `glueflow status --env {env}` shows the latest run",
     "EntityNotFoundException": "is it deployed? `glueflow deploy --env {env}` (or `glueflow run --env {env}` locally)",
     "ConcurrentRunsExceededException": "a run is still going: see `glueflow status --env {env}`",
     "AccessDeniedException": "your role lacks this Glue permission in env '{env}'",

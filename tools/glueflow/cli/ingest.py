@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from glueflow.aws import api_errors, aws_client
-from glueflow.aws import live_endpoint as serving
 from glueflow.cli.console import err, out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.ingest import default_destination, parse_destination, plan_uploads, upload_local, upload_s3
@@ -38,6 +36,8 @@ def command(
       glueflow ingest pipelines/sample_data/customer_purchases/sample-data.csv --to raw/input/
       glueflow ingest --env dev ./exports/ --to raw/incoming/2025-01-01/
     """
+    from glueflow.aws import api_errors, aws_client, live_endpoint  # boto3: only when used
+
     deployment = load_deployment(env)
     environment = deployment.tfvars.environment
     bucket, prefix = parse_destination(to or default_destination(deployment.tfvars, pipeline), environment.buckets)
@@ -58,5 +58,5 @@ def command(
     for upload in uploads:
         out.print(f"  {upload.source} → {upload.url}", markup=False)
     out.print(f"[green]uploaded {len(uploads)} file(s), {total} bytes[/green]")
-    if environment.kind == "local" and serving(deployment.state_dir) is None:
+    if environment.kind == "local" and live_endpoint(deployment.state_dir) is None:
         err.print("[dim]glueflow serve is not running: uploads start workflows only while it runs[/dim]")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from glueflow.aws import GlueConnection, api_errors, aws_session, check_credentials, connect_glue
 from glueflow.cli.console import err, out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
@@ -23,6 +22,9 @@ from glueflow.follow import (
     start_runs,
 )
 from glueflow.spec import Deployment, load_deployment
+
+if TYPE_CHECKING:
+    from glueflow.aws import GlueConnection
 
 PropertyOption = Annotated[
     list[str] | None,
@@ -52,6 +54,8 @@ def command(
       glueflow run -p customer_purchases -P batch=2025-01-01
       glueflow run --env dev --no-follow                    # start on AWS and return
     """
+    from glueflow.aws import api_errors, aws_session, check_credentials, connect_glue  # boto3: only when used
+
     run_properties = parse_properties(properties or [])
     deployment = load_deployment(env)
     workflows = selected_workflows(deployment, env, pipeline)

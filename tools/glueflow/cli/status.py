@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from glueflow.aws import api_errors, connect_glue
 from glueflow.cli.console import err, out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.cli.run import selected_workflows
@@ -29,6 +28,8 @@ def command(
       glueflow status
       glueflow status --env dev -p customer_purchases --run-id wr_0123abcd
     """
+    from glueflow.aws import api_errors, connect_glue  # boto3: only when used
+
     deployment = load_deployment(env)
     workflows = selected_workflows(deployment, env, pipeline)
     if run_id and len(workflows) != 1:

@@ -1,0 +1,77 @@
+"""`glueflow serve`: the local Glue endpoint, the cron scheduler and the upload watcher, until Ctrl-C."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.logging import RichHandler
+
+from glueflow.cli.console import err, out
+from glueflow.cli.options import EnvOption
+from glueflow.spec import load_deployment
+
+if TYPE_CHECKING:
+    from glueflow.serve import LocalServices
+
+
+def command(
+    env: EnvOption = "local",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 0,
+    schedules: Annotated[
+        bool, typer.Option("--schedules/--no-schedules", help="Fire SCHEDULED start triggers on their cron.")
+    ] = True,
+) -> None:
+    """Serve the local Glue endpoint (127.0.0.1 only), fire scheduled triggers, and turn files dropped into the
+    local raw bucket into S3 events for the pipelines' Lambda handlers and EVENT triggers. Ctrl-C stops it.
+
+    Point any boto3 code or the AWS CLI at the printed URL; any credentials work.
+
+    Examples:
+      glueflow serve --port 4599
+      AWS_ENDPOINT_URL_GLUE=http://127.0.0.1:4599 aws glue get-workflow-runs --name glueflow-local-customer-purchases
+      glueflow ingest data.csv --to raw/incoming/     # in another terminal: the watcher starts the workflow
+    """
+    from glueflow.serve import LocalServices, ServeSettings  # boto3 and the runtime: only when used
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
+    deployment = load_deployment(env)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with LocalServices(deployment, ServeSettings(port=port, scheduler=schedules)) as services:
+        _banner(services)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        err.print("stopping …")
+    err.print("stopped")
+
+
+def _banner(services: LocalServices) -> None:
+    from glueflow.scheduler import describe_next
+    from glueflow.watcher import EventTriggerConsumer, LambdaConsumer
+
+    out.print(f"[bold]Glue endpoint[/bold] {services.url}", highlight=False)
+    out.print(f"  export AWS_ENDPOINT_URL_GLUE={services.url}", markup=False)
+    now = datetime.now(UTC)
+    for start in services.schedules:
+        state = "" if start.enabled else " (disabled in this env)"
+        out.print(f"  schedule {start.workflow_name}: {start.schedule.expression}{state}", markup=False)
+        if start.enabled:
+            out.print(f"    next: {describe_next(start.schedule, now)}", markup=False)
+    for consumer in services.consumers:
+        where = f"s3://{consumer.key_filter.bucket}/{consumer.key_filter.prefix}*{consumer.key_filter.suffix}"
+        if isinstance(consumer, LambdaConsumer):
+            out.print(f"  uploads to {where} → Lambda {consumer.function_name}", markup=False)
+        elif isinstance(consumer, EventTriggerConsumer):
+            size, window = consumer.batch.size, int(consumer.batch.window)
+            out.print(
+                f"  uploads to {where} → EVENT trigger {consumer.trigger} (batch {size}, {window}s)", markup=False
+            )
+    out.print("Ctrl-C to stop")

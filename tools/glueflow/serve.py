@@ -1,0 +1,122 @@
+"""`glueflow serve`'s services for one local env: the runtime, its Glue endpoint on loopback, the cron scheduler
+for SCHEDULED start triggers and the upload watcher (S3 events → Lambda handler / EVENT triggers).
+
+While serving, `<state_dir>/endpoint.json` names the endpoint, so `glueflow run`/`status` (and anyone reading it)
+use this runtime instead of starting their own. Everything is stopped and the file removed on close.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from glueflow.aws import live_endpoint, local_client, remove_endpoint_file, write_endpoint_file
+from glueflow.errors import GlueflowError
+from glueflow.scheduler import CronScheduler, ScheduledStart, scheduled_starts
+from glueflow.spec.deployment import Deployment
+from glueflow.watcher import EventTriggerConsumer, LambdaConsumer, UploadWatcher, build_consumers
+
+log = logging.getLogger(__name__)
+LOOPBACK = "127.0.0.1"  # the endpoint accepts any credentials, so it must never listen beyond this machine
+
+
+@dataclass
+class ServeSettings:
+    port: int = 0
+    scheduler: bool = True
+    watcher: bool = True
+    watch_interval: float = 0.25
+
+
+class LocalServices:
+    """Start with `with LocalServices(deployment) as services:`; `services.url` is the Glue endpoint."""
+
+    def __init__(self, deployment: Deployment, settings: ServeSettings | None = None) -> None:
+        if deployment.env.kind != "local":
+            raise GlueflowError(
+                f"env '{deployment.env.name}' runs on AWS; `serve` runs the local runtime",
+                hint="use --env local (AWS already has Glue's endpoint and the S3 notification)",
+            )
+        self.deployment = deployment
+        self.settings = settings or ServeSettings()
+        self.runtime: Any = None
+        self.server: Any = None
+        self.scheduler: CronScheduler | None = None
+        self.watcher: UploadWatcher | None = None
+        self.consumers: list[LambdaConsumer | EventTriggerConsumer] = []
+        self.schedules: list[ScheduledStart] = []
+
+    @property
+    def url(self) -> str:
+        return str(self.server.url)
+
+    def __enter__(self) -> LocalServices:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        from glueflow.local import endpoint, provision, runtime  # the embedded runtime, only when serving
+
+        state_dir = self.deployment.state_dir
+        running = live_endpoint(state_dir)
+        if running is not None:
+            raise GlueflowError(
+                f"glueflow serve is already running for {state_dir} at {running.url} (pid {running.pid})",
+                hint="use that one (glueflow run/status find it), or stop it first",
+            )
+        provision.deploy(self.deployment)
+        self.runtime = runtime.LocalRuntime.for_deployment(self.deployment)
+        self.server = endpoint.start_endpoint(self.runtime, host=LOOPBACK, port=self.settings.port)
+        write_endpoint_file(state_dir, self.url)
+        region = self.deployment.tfvars.environment.region
+        if self.settings.scheduler:
+            self.schedules = scheduled_starts(self.deployment.tfvars)
+            self.scheduler = CronScheduler(local_client("glue", self.url, region), self.schedules)
+            self.scheduler.start()
+        if self.settings.watcher:
+            self.consumers = build_consumers(self.deployment, self.url, self._start_event_run)
+            self.watcher = UploadWatcher(state_dir, region, self.consumers, interval=self.settings.watch_interval)
+            self.watcher.start()
+
+    def close(self) -> None:
+        """Stop the event sources first (no new runs), then the endpoint, then the runtime."""
+        for service in (self.watcher, self.scheduler):
+            if service is not None:
+                service.stop()
+        if self.server is not None:
+            remove_endpoint_file(self.deployment.state_dir)
+            self.server.shutdown()
+            self.server = None
+        if self.runtime is not None:
+            self.runtime.close()
+            self.runtime = None
+
+    def _start_event_run(self, workflow: str, properties: dict[str, str], batch_condition: dict[str, int]) -> str:
+        """Fire an EVENT start trigger: there is no Glue API for it (EventBridge does it on AWS), so this goes to
+        the runtime directly, recording the batch condition on the run."""
+        trigger = next(
+            p.start_trigger().name for p in self.deployment.tfvars.pipelines.values() if p.workflow_name == workflow
+        )
+        state = self.runtime.call("GetTrigger", {"Name": trigger})["Trigger"].get("State")
+        if state != "ACTIVATED":
+            raise GlueflowError(f"trigger {trigger} is {state}; the event batch is dropped")
+        engine = self.runtime.engine
+        if "batch_condition" in inspect.signature(engine.start_workflow_run).parameters:
+            return str(engine.start_workflow_run(workflow, properties, batch_condition=batch_condition))
+        # The engine has no parameter for it yet: annotate the new run under the engine's own lock, which every
+        # run update takes, so no node can finish the run between our read and write.
+        with engine._lock:
+            run_id = str(engine.start_workflow_run(workflow, properties))
+            run = self.runtime.store.workflow_run(run_id)
+            run["StartingEventBatchCondition"] = batch_condition
+            self.runtime.store.update_workflow_run(run)
+        return run_id
