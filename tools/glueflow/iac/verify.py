@@ -38,8 +38,9 @@ class IacLayout:
         return sorted(d for d in self.modules_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
 
     def root_dirs(self) -> list[Path]:
-        """Root configurations: terraform/ (when it has HCL)."""
-        return [self.terraform_dir] if any(self.terraform_dir.glob("*.tf")) else []
+        """Root configurations: terraform/ and its sub-configurations (e.g. terraform/bootstrap), when they hold HCL."""
+        candidates = [self.terraform_dir, *sorted(d for d in self.terraform_dir.glob("*") if d.is_dir())]
+        return [d for d in candidates if not d.name.startswith(".") and any(d.glob("*.tf"))]
 
     def example_dirs(self) -> list[Path]:
         return sorted(d for d in self.modules_dir.glob("*/examples/*") if d.is_dir() and any(d.glob("*.tf")))
