@@ -1,0 +1,230 @@
+"""Resolved pipelines (TfVars) → Glue's definition shapes (Workflow, Job, Crawler, Trigger), and the
+workflow graph built from trigger definitions.
+
+Private bookkeeping keys start with `_` and are stripped before a shape leaves the API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from glueflow.spec.resolved import Environment, Pipeline, Trigger
+
+JSON = dict[str, Any]
+
+
+def node_id(node_type: str, name: str) -> str:
+    """A stable UniqueId, so a node keeps its id across runs (ResumeWorkflowRun takes ids of an old run)."""
+    return "wnode_" + hashlib.sha256(f"{node_type}:{name}".encode()).hexdigest()[:40]
+
+
+def public(shape: JSON) -> JSON:
+    return {k: v for k, v in shape.items() if not k.startswith("_")}
+
+
+def _role(environment: Environment) -> str:
+    return f"arn:aws:iam::{environment.account_id}:role/{environment.name_prefix}-{environment.name}-glue"
+
+
+def workflow_shape(pipeline_key: str, pipeline: Pipeline, now: float) -> JSON:
+    shape: JSON = {
+        "Name": pipeline.workflow_name,
+        "Description": pipeline.description,
+        "DefaultRunProperties": dict(pipeline.default_run_properties),
+        "CreatedOn": now,
+        "LastModifiedOn": now,
+        "_pipeline": pipeline_key,
+    }
+    if pipeline.max_concurrent_runs is not None:
+        shape["MaxConcurrentRuns"] = pipeline.max_concurrent_runs
+    return shape
+
+
+def job_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environment, now: float) -> dict[str, JSON]:
+    shapes = {}
+    for job in pipeline.jobs.values():
+        shape: JSON = {
+            "Name": job.name,
+            "Description": job.description,
+            "Role": _role(environment),
+            "CreatedOn": now,
+            "LastModifiedOn": now,
+            "ExecutionProperty": {"MaxConcurrentRuns": job.max_concurrent_runs},
+            "Command": {
+                "Name": job.type,
+                "ScriptLocation": f"s3://{environment.buckets.scripts}/{job.script_s3_key}",
+                "PythonVersion": job.python_version,
+            },
+            "DefaultArguments": dict(job.default_arguments),
+            "NonOverridableArguments": dict(job.non_overridable_arguments),
+            "MaxRetries": job.max_retries,
+            "Timeout": job.timeout_minutes,
+            "GlueVersion": job.glue_version,
+            "_pipeline": pipeline_key,
+            "_workflow": pipeline.workflow_name,
+            "_script_path": job.script_path,
+        }
+        if job.worker_type:
+            shape.update(WorkerType=job.worker_type, NumberOfWorkers=job.number_of_workers)
+        if job.max_capacity is not None:
+            shape["MaxCapacity"] = job.max_capacity
+        shapes[job.name] = shape
+    return shapes
+
+
+def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environment, now: float) -> dict[str, JSON]:
+    return {
+        crawler.name: {
+            "Name": crawler.name,
+            "Role": _role(environment),
+            "Targets": {"S3Targets": [{"Path": t.path, "Exclusions": list(t.exclusions)} for t in crawler.s3_targets]},
+            "DatabaseName": crawler.database_name,
+            "Description": crawler.description,
+            "Classifiers": [],
+            "RecrawlPolicy": {"RecrawlBehavior": crawler.recrawl_behavior},
+            "SchemaChangePolicy": {
+                "UpdateBehavior": crawler.update_behavior,
+                "DeleteBehavior": crawler.delete_behavior,
+            },
+            "State": "READY",
+            "TablePrefix": crawler.table_prefix,
+            "CrawlElapsedTime": 0,
+            "CreationTime": now,
+            "LastUpdated": now,
+            "Version": 1,
+            "_pipeline": pipeline_key,
+        }
+        for crawler in pipeline.crawlers.values()
+    }
+
+
+def _trigger_state(trigger: Trigger) -> str:
+    if trigger.type == "ON_DEMAND":
+        return "CREATED"
+    return "ACTIVATED" if trigger.enabled else "DEACTIVATED"
+
+
+def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
+    shapes = {}
+    for trigger in pipeline.triggers.values():
+        actions = []
+        for action in trigger.actions:
+            if action.job_name:
+                item: JSON = {"JobName": action.job_name, "Arguments": dict(action.arguments)}
+                if action.timeout_minutes:
+                    item["Timeout"] = action.timeout_minutes
+            else:
+                item = {"CrawlerName": action.crawler_name}
+            actions.append(item)
+        shape: JSON = {
+            "Name": trigger.name,
+            "WorkflowName": pipeline.workflow_name,
+            "Id": node_id("TRIGGER", trigger.name),
+            "Type": trigger.type,
+            "State": _trigger_state(trigger),
+            "Description": trigger.description,
+            "Actions": actions,
+            "_pipeline": pipeline_key,
+        }
+        if trigger.schedule:
+            shape["Schedule"] = trigger.schedule
+        if trigger.type == "CONDITIONAL":
+            conditions = []
+            for condition in trigger.conditions:
+                if condition.job_name:
+                    conditions.append(
+                        {"LogicalOperator": "EQUALS", "JobName": condition.job_name, "State": condition.state}
+                    )
+                else:
+                    conditions.append(
+                        {
+                            "LogicalOperator": "EQUALS",
+                            "CrawlerName": condition.crawler_name,
+                            "CrawlState": condition.state,
+                        }
+                    )
+            shape["Predicate"] = {"Logical": trigger.logical or "AND", "Conditions": conditions}
+        if trigger.type == "EVENT":
+            shape["EventBatchingCondition"] = {
+                "BatchSize": trigger.batch_size or 1,
+                "BatchWindow": trigger.batch_window_seconds or 900,
+            }
+        shapes[trigger.name] = shape
+    return shapes
+
+
+def pipeline_definitions(pipeline_key: str, pipeline: Pipeline, environment: Environment) -> dict[str, dict[str, JSON]]:
+    now = time.time()
+    return {
+        "workflow": {pipeline.workflow_name: workflow_shape(pipeline_key, pipeline, now)},
+        "job": job_shapes(pipeline_key, pipeline, environment, now),
+        "crawler": crawler_shapes(pipeline_key, pipeline, environment, now),
+        "trigger": trigger_shapes(pipeline_key, pipeline),
+    }
+
+
+# --- the graph of a set of trigger definitions ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    type: str  # TRIGGER | JOB | CRAWLER
+    name: str
+
+    @property
+    def id(self) -> str:
+        return node_id(self.type, self.name)
+
+
+def action_node(action: JSON) -> GraphNode:
+    return GraphNode("JOB", action["JobName"]) if action.get("JobName") else GraphNode("CRAWLER", action["CrawlerName"])
+
+
+def condition_node(condition: JSON) -> GraphNode:
+    if condition.get("JobName"):
+        return GraphNode("JOB", condition["JobName"])
+    return GraphNode("CRAWLER", condition["CrawlerName"])
+
+
+def condition_state(condition: JSON) -> str:
+    return str(condition.get("State") or condition.get("CrawlState"))
+
+
+def graph_of(triggers: list[JSON]) -> tuple[list[GraphNode], list[tuple[GraphNode, GraphNode]]]:
+    """Nodes (triggers first, then jobs and crawlers in order of appearance) and edges, as Glue draws them:
+    watched node → conditional trigger → started node."""
+    nodes: dict[GraphNode, None] = {}
+    edges: list[tuple[GraphNode, GraphNode]] = []
+    for trigger in triggers:
+        nodes[GraphNode("TRIGGER", trigger["Name"])] = None
+    for trigger in triggers:
+        trigger_node = GraphNode("TRIGGER", trigger["Name"])
+        for condition in (trigger.get("Predicate") or {}).get("Conditions", []):
+            source = condition_node(condition)
+            nodes.setdefault(source, None)
+            edges.append((source, trigger_node))
+        for action in trigger.get("Actions", []):
+            target = action_node(action)
+            nodes.setdefault(target, None)
+            edges.append((trigger_node, target))
+    return list(nodes), edges
+
+
+def downstream(triggers: list[JSON], starts: set[GraphNode]) -> set[GraphNode]:
+    """`starts` and every job/crawler reachable from them through conditional triggers."""
+    reached = set(starts)
+    frontier = list(starts)
+    while frontier:
+        node = frontier.pop()
+        for trigger in triggers:
+            watched = {condition_node(c) for c in (trigger.get("Predicate") or {}).get("Conditions", [])}
+            if node in watched:
+                for action in trigger.get("Actions", []):
+                    target = action_node(action)
+                    if target not in reached:
+                        reached.add(target)
+                        frontier.append(target)
+    return reached

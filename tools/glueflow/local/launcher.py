@@ -1,0 +1,262 @@
+"""The process a job run executes in: `python -m glueflow.local.launcher [--spark READY_FILE]`.
+
+It reads one JSON job spec from stdin, then runs the job script with runpy so the script's
+`SparkSession.builder.getOrCreate()` returns the session built here, with the catalog's tables registered.
+
+With `--spark`, the process is a *warm spare*: it builds the SparkSession and runs a small warm-up query before
+any job is assigned (JVM start and first-query class loading dominate small runs), touches READY_FILE, then
+waits for its spec on stdin. Every process serves exactly one job run, so a job that crashes or calls
+`spark.stop()` cannot affect another.
+
+Only the standard library and pyspark are imported here: this module runs inside job processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import select
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+JVM_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+SPARK_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.sql.catalogImplementation": "in-memory",
+    "spark.driver.memory": "1g",
+    "spark.sql.session.timeZone": "UTC",
+}
+
+
+def build_session(app_name: str, work_dir: Path, extra_java_options: str = "") -> Any:
+    """A local SparkSession tuned for small runs on few cores.
+
+    Small runs are dominated by JVM start-up and class loading: C1-only JIT and the serial GC start fastest,
+    and a class-data-sharing archive of Spark's classes (GLUEFLOW_SPARK_CDS, built once by `--build-cds`)
+    roughly halves session start and the first query.
+    """
+    from pyspark.sql import SparkSession
+
+    archive = os.environ.get("GLUEFLOW_SPARK_CDS", "")
+    java_options = JVM_OPTIONS + (f" -XX:SharedArchiveFile={archive}" if archive and Path(archive).is_file() else "")
+    java_options += f" {extra_java_options}" if extra_java_options else ""
+
+    cores = max(1, min(2, os.cpu_count() or 1))
+    builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
+    for key, value in {
+        **SPARK_CONF,
+        "spark.sql.warehouse.dir": str(work_dir / "spark-warehouse"),
+        "spark.local.dir": str(work_dir / "spark-tmp"),
+        "spark.driver.extraJavaOptions": java_options,
+        **json.loads(os.environ.get("GLUEFLOW_SPARK_CONF", "{}")),
+    }.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def _job_waiting() -> bool:
+    return bool(select.select([sys.stdin], [], [], 0)[0])
+
+
+def warm_up(spark: Any, work_dir: Path) -> None:
+    """Exercise what jobs use first (CSV with a header, casts, a Parquet write and read) so those classes are
+    loaded and compiled before a job arrives. A job that arrives meanwhile cuts the warm-up short."""
+    source = work_dir / "warm-up.csv"
+    source.write_text("id,amount,flag\n1,1.5,true\n2,2.5,false\n", encoding="utf-8")
+    target = str(work_dir / "warm-up.parquet")
+    steps = [
+        lambda: (
+            spark.read.option("header", "true")
+            .csv(str(source))
+            .selectExpr("CAST(id AS INT) AS id", "CAST(amount AS DOUBLE) AS amount", "flag")
+            .write.mode("overwrite")
+            .parquet(target)
+        ),
+        lambda: spark.read.parquet(target).count(),
+    ]
+    for step in steps:
+        if _job_waiting():
+            return
+        step()
+
+
+def _quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def register_catalog(spark: Any, catalog: dict[str, Any]) -> None:
+    """Create the catalog's databases and tables in Spark's in-memory catalog (see catalog.spark_table_spec)."""
+    for database in catalog.get("databases", []):
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(database)}")
+    for table in catalog.get("tables", []):
+        try:
+            _register_table(spark, table)
+        except Exception as exc:  # a table Spark cannot read must not hide the others from the job
+            print(f"glueflow: could not register table {table['database']}.{table['name']}: {exc}", file=sys.stderr)
+
+
+def _register_table(spark: Any, table: dict[str, Any]) -> None:
+    full_name = f"{_quote(table['database'])}.{_quote(table['name'])}"
+    columns = ", ".join(f"{_quote(c['Name'])} {c['Type']}" for c in table["columns"])
+    keys = table["partition_keys"]
+    options = ", ".join(f"{_literal(k)} {_literal(v)}" for k, v in sorted(table["options"].items()))
+    using = f"USING {table['format']}" + (f" OPTIONS ({options})" if options else "")
+    if not keys or table["hive_style"]:
+        all_columns = ", ".join(filter(None, [columns, *(f"{_quote(k['Name'])} {k['Type']}" for k in keys)]))
+        partitioned = f" PARTITIONED BY ({', '.join(_quote(k['Name']) for k in keys)})" if keys else ""
+        spark.sql(
+            f"CREATE TABLE {full_name} ({all_columns}) {using}{partitioned} LOCATION {_literal(table['location'])}"
+        )
+        return
+    # Unnamed partition folders (partition_0 …) cannot be discovered by Spark: one hidden table per partition
+    # and a view that adds the partition values as columns.
+    selects = []
+    for index, partition in enumerate(table["partitions"]):
+        hidden_name = "__{}_p{}".format(table["name"], index)
+        hidden = f"{_quote(table['database'])}.{_quote(hidden_name)}"
+        spark.sql(f"CREATE TABLE {hidden} ({columns}) {using} LOCATION {_literal(partition['location'])}")
+        values = ", ".join(
+            f"CAST({_literal(v)} AS {k['Type']}) AS {_quote(k['Name'])}"
+            for k, v in zip(keys, partition["values"], strict=True)
+        )
+        selects.append(f"SELECT *, {values} FROM {hidden}")
+    if selects:
+        spark.sql(f"CREATE VIEW {full_name} AS {' UNION ALL '.join(selects)}")
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the runtime that started us dies, so no orphaned job keeps running."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(137)
+        time.sleep(0.5)
+
+
+def _error_line(exc: BaseException) -> str:
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def _write_result(path: str, result: dict[str, Any]) -> None:
+    Path(path).write_text(json.dumps(result), encoding="utf-8")
+
+
+def run_job(spec: dict[str, Any], spark: Any) -> int:
+    """Run the job script as __main__; returns the process exit code and writes spec['result_file']."""
+    os.chdir(spec["cwd"])
+    for key, value in spec["env"].items():  # None means unset (e.g. GLUEFLOW_BOOKMARK_IN when bookmarks are off)
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    sys.path[:0] = spec["python_path"]
+    sys.argv = [spec["script"], *spec["argv"]]
+    started = time.time()
+    try:
+        if spec["kind"] == "glueetl":
+            spark = spark or build_session(spec["app_name"], Path(spec["cwd"]))
+            register_catalog(spark, spec["catalog"])
+        print(f"glueflow: running {spec['script']} (set-up {time.time() - started:.2f}s)", file=sys.stderr, flush=True)
+        runpy.run_path(spec["script"], run_name="__main__")
+        print(f"glueflow: script finished in {time.time() - started:.2f}s", file=sys.stderr, flush=True)
+    except SystemExit as exc:
+        if exc.code in (None, 0):
+            _write_result(spec["result_file"], {"ok": True})
+            return 0
+        message = exc.code if isinstance(exc.code, str) else f"SystemExit: {exc.code}"
+        _write_result(spec["result_file"], {"ok": False, "error": message})
+        return exc.code if isinstance(exc.code, int) else 1
+    except BaseException as exc:
+        traceback.print_exc()
+        _write_result(spec["result_file"], {"ok": False, "error": _error_line(exc)})
+        return 1
+    _write_result(spec["result_file"], {"ok": True})
+    return 0
+
+
+def build_cds_archive(archive: Path) -> None:
+    """Record the classes a session, a warm-up and catalog DDL load into a CDS archive (dumped at JVM exit)."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix="cds-", dir=archive.parent))
+    partial = work_dir / "archive.jsa"
+    os.environ.pop("GLUEFLOW_SPARK_CDS", None)
+    spark = build_session("glueflow-cds", work_dir, f"-XX:ArchiveClassesAtExit={partial}")
+    warm_up(spark, work_dir)
+    register_catalog(
+        spark,
+        {
+            "databases": ["cds"],
+            "tables": [
+                {
+                    "database": "cds",
+                    "name": "t",
+                    "columns": [{"Name": "id", "Type": "bigint"}],
+                    "partition_keys": [],
+                    "format": "csv",
+                    "options": {"header": "true"},
+                    "location": str(work_dir / "warm-up.csv"),
+                    "hive_style": True,
+                    "partitions": [],
+                }
+            ],
+        },
+    )
+    spark.table("cds.t").count()
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    assert gateway is not None
+    spark.stop()
+    gateway.shutdown()
+    gateway.proc.stdin.close()  # the JVM exits on EOF and writes the archive
+    gateway.proc.wait(timeout=300)
+    if partial.is_file():
+        partial.replace(archive)  # atomic: a concurrent reader sees the whole archive or none
+    shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) > 2 and argv[1] == "--build-cds":
+        build_cds_archive(Path(argv[2]))
+        return
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    spark = None
+    if len(argv) > 2 and argv[1] == "--spark":
+        ready_file = Path(argv[2])
+        work_dir = Path(tempfile.mkdtemp(prefix="spare-", dir=ready_file.parent))
+        started = time.time()
+        spark = build_session("glueflow-job", work_dir)
+        session_ready = time.time()
+        warm_up(spark, work_dir)
+        ready_file.write_text(str(time.time()), encoding="utf-8")
+        print(
+            f"glueflow: warm spare ready (session {session_ready - started:.1f}s, "
+            f"warm-up query {time.time() - session_ready:.1f}s)",
+            file=sys.stderr,
+            flush=True,
+        )
+    line = sys.stdin.readline()
+    if not line:
+        os._exit(0)  # the runtime retired this spare without a job
+    code = run_job(json.loads(line), spark)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The JVM exits by itself when our gateway pipe closes; skipping interpreter shutdown saves a second.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,439 @@
+"""`LocalRuntime`: the Glue API of the embedded runtime (contract 1).
+
+`call(operation, params)` takes and returns exactly botocore's JSON shapes for AWSGlue; requests are checked
+against botocore's own model, so a call that boto3 would reject is rejected here too, as InvalidInputException.
+Errors raise `GlueApiError` with Glue's exception names. Thread-safe: the endpoint calls it from many threads.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+from botocore.exceptions import ParamValidationError
+from botocore.model import OperationModel, ServiceModel
+from botocore.validate import ParamValidator
+
+from glueflow.local import errors, shapes
+from glueflow.local.definitions import public
+from glueflow.local.engine import Engine, EngineSettings
+from glueflow.local.jobs import JobRunner
+from glueflow.local.s3 import LocalS3
+from glueflow.local.store import Store
+from glueflow.render import JOB_LIBRARY_ZIP
+from glueflow.spec.deployment import Deployment
+
+JSON = dict[str, Any]
+Handler = Callable[["LocalRuntime", JSON], JSON]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def operation(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+@functools.cache
+def glue_model() -> ServiceModel:
+    session = botocore.session.get_session()
+    return ServiceModel(session.get_service_data("glue"), service_name="glue")
+
+
+def supported_operations() -> list[str]:
+    return sorted(_HANDLERS)
+
+
+class LocalRuntime:
+    """The embedded Glue control and execution plane for one env's state directory."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        root: Path,
+        build_dir: Path,
+        region: str = "us-east-1",
+        max_parallel: int | None = None,
+        seconds_per_minute: float = 60.0,
+        spare_idle_seconds: float = 300.0,
+    ) -> None:
+        self.state_dir = state_dir
+        self.store = Store(state_dir)
+        self.s3 = LocalS3(state_dir)
+        self.runner = JobRunner(state_dir / "processes", spare_idle_seconds=spare_idle_seconds)
+        settings = EngineSettings(
+            root=root,
+            build_dir=build_dir,
+            region=region,
+            job_library_zip=build_dir / "glue_jobs" / JOB_LIBRARY_ZIP,
+            max_parallel=max_parallel or os.cpu_count() or 2,
+            seconds_per_minute=seconds_per_minute,
+        )
+        self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url)
+        self._endpoint: Any = None
+        self._endpoint_lock = threading.Lock()
+        self._validator = ParamValidator()
+
+    @classmethod
+    def for_deployment(cls, deployment: Deployment, **options: Any) -> LocalRuntime:
+        """The runtime of a deployment's env (state in `deployment.state_dir`)."""
+        local = deployment.env.local
+        options.setdefault("max_parallel", local.max_parallel_nodes)
+        return cls(
+            deployment.state_dir,
+            root=deployment.root,
+            build_dir=deployment.build_dir,
+            region=deployment.env.region,
+            **options,
+        )
+
+    @property
+    def recovered_runs(self) -> list[str]:
+        """Workflow runs of a dead runtime that were finished when this one opened the store."""
+        return self.store.recovered
+
+    def endpoint_url(self) -> str:
+        """The loopback Glue endpoint jobs call (started on first use, stopped by close())."""
+        with self._endpoint_lock:
+            if self._endpoint is None:
+                from glueflow.local.endpoint import start_endpoint
+
+                self._endpoint = start_endpoint(self)
+            return str(self._endpoint.url)
+
+    def call(self, operation_name: str, params: JSON | None = None) -> JSON:
+        params = dict(params or {})
+        handler = _HANDLERS.get(operation_name)
+        if handler is None:
+            raise errors.GlueApiError(
+                "UnsupportedOperationException",
+                f"Operation {operation_name} is not supported by the glueflow local runtime; "
+                f"supported: {', '.join(supported_operations())}",
+            )
+        self._validate(operation_name, params)
+        return handler(self, params)
+
+    def _validate(self, operation_name: str, params: JSON) -> None:
+        model: OperationModel = glue_model().operation_model(operation_name)
+        report = self._validator.validate(params, model.input_shape)
+        if report.has_errors():
+            raise errors.invalid_input(str(ParamValidationError(report=report.generate_report())))
+
+    def close(self) -> None:
+        self.engine.close()
+        self.runner.close()
+        with self._endpoint_lock:
+            if self._endpoint is not None:
+                self._endpoint.shutdown()
+                self._endpoint = None
+        self.store.close()
+
+    def __enter__(self) -> LocalRuntime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- lookups ----------------------------------------------------------------------------------------
+
+    def _definition(self, kind: str, name: str, label: str) -> JSON:
+        found = self.store.definition(kind, name)
+        if found is None:
+            raise errors.not_found(f"{label} not found: {name}")
+        return found
+
+
+# --- workflows ------------------------------------------------------------------------------------------
+
+
+@operation("StartWorkflowRun")
+def _start_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
+    return {"RunId": rt.engine.start_workflow_run(p["Name"], p.get("RunProperties"))}
+
+
+@operation("GetWorkflowRun")
+def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
+    run = rt.engine._run_of(p["Name"], p["RunId"])
+    return {"Run": shapes.workflow_run_shape(rt.store, run, bool(p.get("IncludeGraph")))}
+
+
+@operation("GetWorkflowRuns")
+def _get_workflow_runs(rt: LocalRuntime, p: JSON) -> JSON:
+    rt._definition("workflow", p["Name"], "Workflow")
+    runs, token = shapes.page(rt.store.workflow_runs(p["Name"]), p)
+    result: JSON = {"Runs": [shapes.workflow_run_shape(rt.store, r, p.get("IncludeGraph", True)) for r in runs]}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+@operation("StopWorkflowRun")
+def _stop_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
+    rt.engine.stop_workflow_run(p["Name"], p["RunId"])
+    return {}
+
+
+@operation("ResumeWorkflowRun")
+def _resume_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
+    run_id, node_ids = rt.engine.resume_workflow_run(p["Name"], p["RunId"], p["NodeIds"])
+    return {"RunId": run_id, "NodeIds": node_ids}
+
+
+@operation("GetWorkflowRunProperties")
+def _get_run_properties(rt: LocalRuntime, p: JSON) -> JSON:
+    run = rt.engine._run_of(p["Name"], p["RunId"])
+    return {"RunProperties": dict(run.get("WorkflowRunProperties", {}))}
+
+
+@operation("PutWorkflowRunProperties")
+def _put_run_properties(rt: LocalRuntime, p: JSON) -> JSON:
+    rt.engine.put_run_properties(p["Name"], p["RunId"], p["RunProperties"])
+    return {}
+
+
+@operation("GetWorkflow")
+def _get_workflow(rt: LocalRuntime, p: JSON) -> JSON:
+    workflow = public(rt._definition("workflow", p["Name"], "Workflow"))
+    runs = rt.store.workflow_runs(p["Name"])
+    if runs:
+        workflow["LastRun"] = shapes.workflow_run_shape(rt.store, runs[0], False)
+    if p.get("IncludeGraph"):
+        triggers = [t for t in rt.store.definitions("trigger") if t.get("WorkflowName") == p["Name"]]
+        workflow["Graph"] = shapes.graph_shape(triggers)
+    return {"Workflow": workflow}
+
+
+@operation("ListWorkflows")
+def _list_workflows(rt: LocalRuntime, p: JSON) -> JSON:
+    names, token = shapes.page([w["Name"] for w in rt.store.definitions("workflow")], p, 25)
+    return {"Workflows": names, **({"NextToken": token} if token else {})}
+
+
+# --- jobs -----------------------------------------------------------------------------------------------
+
+
+@operation("StartJobRun")
+def _start_job_run(rt: LocalRuntime, p: JSON) -> JSON:
+    return {"JobRunId": rt.engine.start_job_run(p["JobName"], p.get("Arguments") or {}, p.get("Timeout"))}
+
+
+@operation("GetJobRun")
+def _get_job_run(rt: LocalRuntime, p: JSON) -> JSON:
+    rt._definition("job", p["JobName"], "Job")
+    run = rt.store.job_run(p["RunId"])
+    if run is None or run["JobName"] != p["JobName"]:
+        raise errors.not_found(f"Job run not found: {p['JobName']}/{p['RunId']}")
+    return {"JobRun": shapes.job_run_shape(run)}
+
+
+@operation("GetJobRuns")
+def _get_job_runs(rt: LocalRuntime, p: JSON) -> JSON:
+    rt._definition("job", p["JobName"], "Job")
+    runs, token = shapes.page(rt.store.job_runs(p["JobName"]), p)
+    return {"JobRuns": [shapes.job_run_shape(r) for r in runs], **({"NextToken": token} if token else {})}
+
+
+@operation("GetJob")
+def _get_job(rt: LocalRuntime, p: JSON) -> JSON:
+    return {"Job": public(rt._definition("job", p["JobName"], "Job"))}
+
+
+@operation("GetJobs")
+def _get_jobs(rt: LocalRuntime, p: JSON) -> JSON:
+    jobs, token = shapes.page([public(j) for j in rt.store.definitions("job")], p)
+    return {"Jobs": jobs, **({"NextToken": token} if token else {})}
+
+
+@operation("GetJobBookmark")
+def _get_job_bookmark(rt: LocalRuntime, p: JSON) -> JSON:
+    rt._definition("job", p["JobName"], "Job")
+    entry = rt.store.bookmark(p["JobName"])
+    if entry is None:
+        raise errors.not_found(f"Continuation for job {p['JobName']} not found")
+    return {"JobBookmarkEntry": entry}
+
+
+@operation("ResetJobBookmark")
+def _reset_job_bookmark(rt: LocalRuntime, p: JSON) -> JSON:
+    """Forget the committed bookmark (target data is never touched)."""
+    rt._definition("job", p["JobName"], "Job")
+    entry = rt.store.bookmark(p["JobName"]) or {"JobName": p["JobName"], "Version": 0, "Run": 0, "Attempt": 0}
+    rt.store.delete_bookmark(p["JobName"])
+    reset = {**entry, "JobBookmark": ""}
+    return {"JobBookmarkEntry": reset}
+
+
+# --- crawlers -------------------------------------------------------------------------------------------
+
+
+@operation("StartCrawler")
+def _start_crawler(rt: LocalRuntime, p: JSON) -> JSON:
+    rt.engine.start_crawler(p["Name"])
+    return {}
+
+
+@operation("GetCrawler")
+def _get_crawler(rt: LocalRuntime, p: JSON) -> JSON:
+    crawler = rt.store.definition("crawler", p["Name"])
+    if crawler is None:
+        raise errors.not_found(f"Crawler entry with name {p['Name']} does not exist")
+    return {"Crawler": shapes.crawler_shape(rt.store, crawler)}
+
+
+@operation("GetCrawlers")
+def _get_crawlers(rt: LocalRuntime, p: JSON) -> JSON:
+    crawlers, token = shapes.page(rt.store.definitions("crawler"), p)
+    return {
+        "Crawlers": [shapes.crawler_shape(rt.store, c) for c in crawlers],
+        **({"NextToken": token} if token else {}),
+    }
+
+
+@operation("ListCrawls")
+def _list_crawls(rt: LocalRuntime, p: JSON) -> JSON:
+    if rt.store.definition("crawler", p["CrawlerName"]) is None:
+        raise errors.not_found(f"Crawler entry with name {p['CrawlerName']} does not exist")
+    crawls = [shapes.crawler_history_shape(c) for c in rt.store.crawls(p["CrawlerName"])]
+    for item in p.get("Filters", []):
+        crawls = [c for c in crawls if _matches_filter(c, item)]
+    page, token = shapes.page(crawls, p, 20)
+    return {"Crawls": page, **({"NextToken": token} if token else {})}
+
+
+_FILTER_FIELDS = {
+    "CRAWL_ID": "CrawlId",
+    "STATE": "State",
+    "START_TIME": "StartTime",
+    "END_TIME": "EndTime",
+    "DPU_HOUR": "DPUHour",
+}
+
+
+def _matches_filter(crawl: JSON, item: JSON) -> bool:
+    value = crawl.get(_FILTER_FIELDS[item.get("FieldName", "STATE")])
+    wanted: Any = item.get("FieldValue", "")
+    if isinstance(value, float):
+        wanted = float(wanted)
+    comparisons = {
+        "EQ": lambda a, b: a == b,
+        "NE": lambda a, b: a != b,
+        "GT": lambda a, b: a > b,
+        "GE": lambda a, b: a >= b,
+        "LT": lambda a, b: a < b,
+        "LE": lambda a, b: a <= b,
+    }
+    return value is not None and comparisons[item.get("FilterOperator", "EQ")](value, wanted)
+
+
+@operation("GetCrawlerMetrics")
+def _get_crawler_metrics(rt: LocalRuntime, p: JSON) -> JSON:
+    names = p.get("CrawlerNameList") or [c["Name"] for c in rt.store.definitions("crawler")]
+    metrics = [shapes.crawler_metrics(rt.store, n) for n in names if rt.store.definition("crawler", n)]
+    page, token = shapes.page(metrics, p)
+    return {"CrawlerMetricsList": page, **({"NextToken": token} if token else {})}
+
+
+# --- triggers -------------------------------------------------------------------------------------------
+
+
+@operation("GetTrigger")
+def _get_trigger(rt: LocalRuntime, p: JSON) -> JSON:
+    return {"Trigger": public(rt._definition("trigger", p["Name"], "Trigger"))}
+
+
+@operation("GetTriggers")
+def _get_triggers(rt: LocalRuntime, p: JSON) -> JSON:
+    triggers = rt.store.definitions("trigger")
+    if p.get("DependentJobName"):
+        job = p["DependentJobName"]
+        triggers = [t for t in triggers if any(a.get("JobName") == job for a in t.get("Actions", []))]
+    page, token = shapes.page([public(t) for t in triggers], p)
+    return {"Triggers": page, **({"NextToken": token} if token else {})}
+
+
+@operation("StartTrigger")
+def _start_trigger(rt: LocalRuntime, p: JSON) -> JSON:
+    """ON_DEMAND: starts a run of its workflow. SCHEDULED/CONDITIONAL/EVENT: activates it."""
+    trigger = rt._definition("trigger", p["Name"], "Trigger")
+    if trigger["Type"] == "ON_DEMAND":
+        if trigger.get("WorkflowName"):
+            rt.engine.start_workflow_run(trigger["WorkflowName"])
+    else:
+        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "ACTIVATED"})
+    return {"Name": trigger["Name"]}
+
+
+@operation("StopTrigger")
+def _stop_trigger(rt: LocalRuntime, p: JSON) -> JSON:
+    trigger = rt._definition("trigger", p["Name"], "Trigger")
+    if trigger["Type"] == "ON_DEMAND":
+        raise errors.invalid_input(f"Trigger {p['Name']} is ON_DEMAND and cannot be stopped")
+    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "DEACTIVATED"})
+    return {"Name": trigger["Name"]}
+
+
+# --- catalog --------------------------------------------------------------------------------------------
+
+
+@operation("GetDatabase")
+def _get_database(rt: LocalRuntime, p: JSON) -> JSON:
+    database = rt.store.database(p["Name"])
+    if database is None:
+        raise errors.not_found(f"Database {p['Name']} not found.")
+    return {"Database": database}
+
+
+@operation("GetDatabases")
+def _get_databases(rt: LocalRuntime, p: JSON) -> JSON:
+    page, token = shapes.page(rt.store.databases(), p)
+    return {"DatabaseList": page, **({"NextToken": token} if token else {})}
+
+
+def _database(rt: LocalRuntime, name: str) -> None:
+    if rt.store.database(name) is None:
+        raise errors.not_found(f"Database {name} not found.")
+
+
+@operation("GetTable")
+def _get_table(rt: LocalRuntime, p: JSON) -> JSON:
+    _database(rt, p["DatabaseName"])
+    table = rt.store.table(p["DatabaseName"], p["Name"])
+    if table is None:
+        raise errors.not_found(f"Table {p['Name']} not found.")
+    return {"Table": table}
+
+
+@operation("GetTables")
+def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
+    _database(rt, p["DatabaseName"])
+    tables = rt.store.tables(p["DatabaseName"])
+    if p.get("Expression"):
+        pattern = re.compile(
+            p["Expression"].replace("*", ".*")
+            if "*" in p["Expression"] and ".*" not in p["Expression"]
+            else p["Expression"]
+        )
+        tables = [t for t in tables if pattern.fullmatch(t["Name"])]
+    page, token = shapes.page(tables, p)
+    return {"TableList": page, **({"NextToken": token} if token else {})}
+
+
+@operation("GetPartitions")
+def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
+    _database(rt, p["DatabaseName"])
+    if rt.store.table(p["DatabaseName"], p["TableName"]) is None:
+        raise errors.not_found(f"Table {p['TableName']} not found.")
+    partitions = rt.store.partitions(p["DatabaseName"], p["TableName"])
+    if p.get("Expression"):
+        raise errors.invalid_input("GetPartitions Expression filters are not supported by the local runtime")
+    page, token = shapes.page(partitions, p)
+    return {"Partitions": page, **({"NextToken": token} if token else {})}

@@ -1,0 +1,179 @@
+"""Glue API output shapes built from the store: workflow runs with statistics and graph, job runs, crawls,
+crawlers, and paging. Every shape here matches botocore's AWSGlue model (timestamps are epoch seconds)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from glueflow.local.definitions import GraphNode, graph_of, public
+from glueflow.local.store import Store
+
+JSON = dict[str, Any]
+
+_JOB_STAT = {
+    "SUCCEEDED": "SucceededActions",
+    "FAILED": "FailedActions",
+    "TIMEOUT": "TimeoutActions",
+    "STOPPED": "StoppedActions",
+    "ERROR": "ErroredActions",
+    "EXPIRED": "ErroredActions",
+    "WAITING": "WaitingActions",
+}
+_CRAWL_STAT = {
+    "SUCCEEDED": "SucceededActions",
+    "FAILED": "FailedActions",
+    "CANCELLED": "StoppedActions",
+    "ERROR": "ErroredActions",
+}
+_HISTORY_STATE = {
+    "RUNNING": "RUNNING",
+    "SUCCEEDED": "COMPLETED",
+    "FAILED": "FAILED",
+    "CANCELLED": "STOPPED",
+    "ERROR": "FAILED",
+}
+
+
+def job_run_shape(job_run: JSON) -> JSON:
+    return public(job_run)
+
+
+def graph_crawl_shape(crawl: JSON) -> JSON:
+    keys = ("State", "StartedOn", "CompletedOn", "ErrorMessage", "LogGroup", "LogStream")
+    return {k: crawl[k] for k in keys if crawl.get(k) is not None}
+
+
+def crawler_history_shape(crawl: JSON) -> JSON:
+    shape = {
+        "CrawlId": crawl["CrawlId"],
+        "State": _HISTORY_STATE.get(crawl["State"], "FAILED"),
+        "StartTime": crawl["StartedOn"],
+        "Summary": _summary(crawl),
+        "LogGroup": crawl["LogGroup"],
+        "LogStream": crawl["LogStream"],
+        "DPUHour": 0.0,
+    }
+    if crawl.get("CompletedOn"):
+        shape["EndTime"] = crawl["CompletedOn"]
+    if crawl.get("ErrorMessage"):
+        shape["ErrorMessage"] = crawl["ErrorMessage"]
+    return shape
+
+
+def _summary(crawl: JSON) -> str:
+    created, updated, deleted = (crawl.get(k, 0) for k in ("TablesCreated", "TablesUpdated", "TablesDeleted"))
+    return f'{{"TABLE":{{"ADD":{{"Count":{created}}},"UPDATE":{{"Count":{updated}}},"DELETE":{{"Count":{deleted}}}}}}}'
+
+
+def _final_attempts(job_runs: list[JSON]) -> list[JSON]:
+    """One entry per action: a retried run counts once, by its last attempt."""
+    retried = {r.get("PreviousRunId") for r in job_runs}
+    return [r for r in job_runs if r["Id"] not in retried]
+
+
+def statistics(job_runs: list[JSON], crawls: list[JSON]) -> JSON:
+    stats = dict.fromkeys(
+        (
+            "TotalActions",
+            "TimeoutActions",
+            "FailedActions",
+            "StoppedActions",
+            "SucceededActions",
+            "RunningActions",
+            "ErroredActions",
+            "WaitingActions",
+        ),
+        0,
+    )
+    for job_run in _final_attempts(job_runs):
+        stats["TotalActions"] += 1
+        stats[_JOB_STAT.get(job_run["JobRunState"], "RunningActions")] += 1
+    for crawl in crawls:
+        stats["TotalActions"] += 1
+        stats[_CRAWL_STAT.get(crawl["State"], "RunningActions")] += 1
+    return stats
+
+
+def workflow_run_shape(store: Store, run: JSON, include_graph: bool) -> JSON:
+    snapshot, _, copied = store.workflow_run_extras(run["WorkflowRunId"])
+    job_runs = [r for r in (store.job_run(i) for i in copied.get("JobRuns", [])) if r]
+    job_runs += store.job_runs_of_workflow_run(run["WorkflowRunId"])
+    crawls = [c for c in (store.crawl(i) for i in copied.get("Crawls", [])) if c]
+    crawls += store.crawls_of_workflow_run(run["WorkflowRunId"])
+    shape = {**public(run), "Statistics": statistics(job_runs, crawls)}
+    if include_graph:
+        shape["Graph"] = graph_shape(snapshot["Triggers"], job_runs, crawls)
+    return shape
+
+
+def graph_shape(triggers: list[JSON], job_runs: list[JSON] | None = None, crawls: list[JSON] | None = None) -> JSON:
+    nodes, edges = graph_of(triggers)
+    by_name = {t["Name"]: t for t in triggers}
+    shaped = []
+    for node in nodes:
+        item: JSON = {"Type": node.type, "Name": node.name, "UniqueId": node.id}
+        if node.type == "TRIGGER":
+            item["TriggerDetails"] = {"Trigger": public(by_name[node.name])}
+        elif node.type == "JOB":
+            runs = [job_run_shape(r) for r in (job_runs or []) if r["JobName"] == node.name]
+            item["JobDetails"] = {"JobRuns": runs} if job_runs is not None else {}
+        else:
+            runs = [graph_crawl_shape(c) for c in (crawls or []) if c["CrawlerName"] == node.name]
+            item["CrawlerDetails"] = {"Crawls": runs} if crawls is not None else {}
+        shaped.append(item)
+    return {"Nodes": shaped, "Edges": [{"SourceId": s.id, "DestinationId": d.id} for s, d in edges]}
+
+
+def crawler_shape(store: Store, crawler: JSON) -> JSON:
+    shape = public(crawler)
+    crawls = store.crawls(crawler["Name"])
+    if crawls and crawls[0]["State"] == "RUNNING":
+        shape["State"] = "RUNNING"
+    finished = [c for c in crawls if c["State"] != "RUNNING"]
+    if finished:
+        last = finished[0]
+        status = {"SUCCEEDED": "SUCCEEDED", "CANCELLED": "CANCELLED"}.get(last["State"], "FAILED")
+        shape["LastCrawl"] = {
+            "Status": status,
+            "LogGroup": last["LogGroup"],
+            "LogStream": last["LogStream"],
+            "MessagePrefix": last["CrawlId"],
+            "StartTime": last["StartedOn"],
+        }
+        if last.get("ErrorMessage"):
+            shape["LastCrawl"]["ErrorMessage"] = last["ErrorMessage"]
+        shape["CrawlElapsedTime"] = int(1000 * (last.get("CompletedOn", last["StartedOn"]) - last["StartedOn"]))
+    return shape
+
+
+def crawler_metrics(store: Store, name: str) -> JSON:
+    finished = [c for c in store.crawls(name) if c["State"] != "RUNNING" and c.get("CompletedOn")]
+    durations = sorted(c["CompletedOn"] - c["StartedOn"] for c in finished)
+    last = finished[0] if finished else {}
+    running = any(c["State"] == "RUNNING" for c in store.crawls(name)[:1])
+    return {
+        "CrawlerName": name,
+        "TimeLeftSeconds": 0.0,
+        "StillEstimating": running,
+        "LastRuntimeSeconds": (last["CompletedOn"] - last["StartedOn"]) if last else 0.0,
+        "MedianRuntimeSeconds": durations[len(durations) // 2] if durations else 0.0,
+        "TablesCreated": last.get("TablesCreated", 0),
+        "TablesUpdated": last.get("TablesUpdated", 0),
+        "TablesDeleted": last.get("TablesDeleted", 0),
+    }
+
+
+def node_of_job_run(job_run: JSON) -> GraphNode:
+    return GraphNode("JOB", job_run["JobName"])
+
+
+def page(items: list[Any], params: JSON, default_size: int = 100) -> tuple[list[Any], str | None]:
+    """Offset-based NextToken paging (the token is opaque to clients, as Glue's is)."""
+    token = params.get("NextToken")
+    start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
+    size = int(params.get("MaxResults") or default_size)
+    chunk = items[start : start + size]
+    end = start + size
+    next_token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+    return chunk, next_token
