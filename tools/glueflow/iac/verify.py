@@ -12,6 +12,7 @@ from glueflow.iac.fmt import FmtResult, check_format
 from glueflow.iac.hcl import parse_file, tf_files
 from glueflow.iac.schema import load_schema
 from glueflow.iac.schema_check import SchemaCheckResult, check_files
+from glueflow.iac.terraform_test import TerraformTestResult, run_module_tests
 from glueflow.iac.terraform_validate import ValidateResult, validate_configs
 
 
@@ -53,14 +54,16 @@ class VerifyReport:
     schema: SchemaCheckResult = field(default_factory=SchemaCheckResult)
     conventions: ConventionsResult = field(default_factory=ConventionsResult)
     validate: ValidateResult = field(default_factory=ValidateResult)
+    tests: TerraformTestResult = field(default_factory=TerraformTestResult)
     seconds: float = 0.0
 
     @property
     def findings(self) -> list[Finding]:
-        return [*self.fmt.findings, *self.schema.findings, *self.conventions.findings, *self.validate.findings]
+        checks = (self.fmt, self.schema, self.conventions, self.validate, self.tests)
+        return [finding for check in checks for finding in check.findings]
 
 
-def verify_terraform(root: Path, *, run_validate: bool = True) -> VerifyReport:
+def verify_terraform(root: Path, *, run_validate: bool = True, run_tests: bool = True) -> VerifyReport:
     started = time.perf_counter()
     layout = IacLayout(root)
     report = VerifyReport()
@@ -72,5 +75,7 @@ def verify_terraform(root: Path, *, run_validate: bool = True) -> VerifyReport:
     report.conventions = check_conventions(layout.module_dirs(), layout.root_dirs(), parsed, root)
     if run_validate and parsed:
         report.validate = validate_configs([*layout.root_dirs(), *layout.module_dirs()], root)
+    if run_tests:
+        report.tests = run_module_tests(layout.module_dirs(), root)
     report.seconds = time.perf_counter() - started
     return report
