@@ -90,3 +90,39 @@ def workflow_run(
     if end is not None:
         run["CompletedOn"] = at(end)
     return {"Run": run}
+
+
+# The customer_purchases run at its stages (run id wr_0001).
+RUNNING = workflow_run("wr_0001", "RUNNING", [crawler_node("source", crawl("RUNNING", 0)), job_node("map-purchases")])
+CRAWLED = workflow_run(
+    "wr_0001",
+    "RUNNING",
+    [
+        crawler_node("source", crawl("SUCCEEDED", 0, 30)),
+        job_node("map-purchases", job_run("map-purchases", 0, "RUNNING", 31)),
+    ],
+)
+JOB_FAILED_TWICE = workflow_run(
+    "wr_0001",
+    "COMPLETED",
+    [
+        crawler_node("source", crawl("SUCCEEDED", 0, 30)),
+        job_node(
+            "map-purchases",
+            job_run("map-purchases", 1, "FAILED", 40, 45, "ValueError: bad row"),
+            job_run("map-purchases", 0, "FAILED", 31, 39, "ValueError: bad row"),
+        ),
+        crawler_node("target"),
+    ],
+    end=46,
+)
+ALL_SUCCEEDED = workflow_run(
+    "wr_0001",
+    "COMPLETED",
+    [
+        crawler_node("source", crawl("SUCCEEDED", 0, 30)),
+        job_node("map-purchases", job_run("map-purchases", 0, "SUCCEEDED", 31, 90)),
+        crawler_node("target", crawl("SUCCEEDED", 91, 120)),
+    ],
+    end=121,
+)

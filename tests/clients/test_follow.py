@@ -27,7 +27,17 @@ from glueflow.follow import (
     run_status,
 )
 
-from .glue_shapes import WORKFLOW, at, crawl, crawler_node, job_node, job_run, workflow_run
+from .glue_shapes import (
+    ALL_SUCCEEDED,
+    CRAWLED,
+    JOB_FAILED_TWICE,
+    RUNNING,
+    WORKFLOW,
+    at,
+    crawl,
+    crawler_node,
+    workflow_run,
+)
 
 RUN = "wr_0001"
 
@@ -42,41 +52,6 @@ def glue() -> Iterator[tuple[Any, Stubber]]:
 
 def _expect_run(stubber: Stubber, response: dict[str, Any]) -> None:
     stubber.add_response("get_workflow_run", response, {"Name": WORKFLOW, "RunId": RUN, "IncludeGraph": True})
-
-
-RUNNING = workflow_run(RUN, "RUNNING", [crawler_node("source", crawl("RUNNING", 0)), job_node("map-purchases")])
-CRAWLED = workflow_run(
-    RUN,
-    "RUNNING",
-    [
-        crawler_node("source", crawl("SUCCEEDED", 0, 30)),
-        job_node("map-purchases", job_run("map-purchases", 0, "RUNNING", 31)),
-    ],
-)
-JOB_FAILED_TWICE = workflow_run(
-    RUN,
-    "COMPLETED",
-    [
-        crawler_node("source", crawl("SUCCEEDED", 0, 30)),
-        job_node(
-            "map-purchases",
-            job_run("map-purchases", 1, "FAILED", 40, 45, "ValueError: bad row"),
-            job_run("map-purchases", 0, "FAILED", 31, 39, "ValueError: bad row"),
-        ),
-        crawler_node("target"),
-    ],
-    end=46,
-)
-ALL_SUCCEEDED = workflow_run(
-    RUN,
-    "COMPLETED",
-    [
-        crawler_node("source", crawl("SUCCEEDED", 0, 30)),
-        job_node("map-purchases", job_run("map-purchases", 0, "SUCCEEDED", 31, 90)),
-        crawler_node("target", crawl("SUCCEEDED", 91, 120)),
-    ],
-    end=121,
-)
 
 
 def test_nodes_come_in_dag_order_with_display_names_attempts_and_durations() -> None:
@@ -263,3 +238,22 @@ def test_the_summary_names_failed_nodes_their_errors_and_glue_s_own_status() -> 
     assert "map-purchases" in text and "FAILED" in text and "ValueError: bad row" in text
     assert "1 node(s) failed; Glue still says COMPLETED" in text
     assert "/aws-glue/jobs/error" in text
+
+
+def test_on_a_terminal_the_live_table_shows_every_node_and_ends_with_the_final_states(
+    glue: tuple[Any, Stubber],
+) -> None:
+    client, stubber = glue
+    for response in (RUNNING, ALL_SUCCEEDED):
+        _expect_run(stubber, response)
+    console = Console(record=True, width=120, force_terminal=True)
+    follower = _follower(client, console)
+    follower.live = True
+
+    [final] = follower.follow()
+
+    text = console.export_text()
+    assert final.succeeded
+    for name in ("source", "map-purchases", "target"):
+        assert name in text
+    assert f"customer_purchases {RUN}: COMPLETED" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,6 +14,8 @@ from moto import mock_aws
 from glueflow.errors import GlueflowError
 from glueflow.scheduler import AwsSchedule, CronScheduler, ScheduledStart, scheduled_starts
 from glueflow.spec import load_deployment
+
+from .conftest import make_project
 
 JAN_1_2025 = datetime(2025, 1, 1, tzinfo=UTC)  # a Wednesday
 
@@ -67,15 +70,18 @@ def test_an_invalid_schedule_is_a_clear_error() -> None:
         AwsSchedule("rate(1 day)")
 
 
-def test_scheduled_starts_come_from_the_resolved_pipelines(project: Any) -> None:
-    deployment = load_deployment("local", root=project)
+def test_scheduled_starts_come_from_the_resolved_pipelines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.setenv("GLUEFLOW_STATE_DIR", str(root / ".state"))
 
-    [start] = scheduled_starts(deployment.tfvars)
+    [start] = scheduled_starts(load_deployment("local", root=root).tfvars)
+    [off] = scheduled_starts(load_deployment("dev", root=root).tfvars)
 
-    assert start.workflow_name == "glueflow-local-customer-purchases"
-    assert start.trigger_name == "glueflow-local-customer-purchases-daily"
-    assert start.schedule.expression == "cron(0 2 * * ? *)"
+    assert start.workflow_name == "glueflow-local-nightly"
+    assert start.trigger_name == "glueflow-local-nightly-month-end"
+    assert start.schedule.expression == "cron(30 23 LW * ? *)"
     assert start.enabled is True
+    assert off.enabled is False  # envs/dev.yaml: schedules_enabled: false
 
 
 @pytest.fixture
