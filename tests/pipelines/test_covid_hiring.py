@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
