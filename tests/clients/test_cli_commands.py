@@ -246,3 +246,17 @@ def test_ingest_on_aws_uploads_to_the_env_s_raw_bucket(
     assert code == 0
     assert f"s3://{raw}/incoming/orders 1.csv" in out
     assert s3.get_object(Bucket=raw, Key="incoming/orders 1.csv")["Body"].read() == source.read_bytes()
+
+
+def test_run_without_a_pipeline_starts_and_follows_every_pipeline(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = invoke(monkeypatch, capsys, served.root, "run")
+
+    assert code == 1  # 'broken' fails; the others succeed
+    for pipeline in ("clicks", "bursts", "broken", "nightly"):
+        assert f"started {pipeline} run wr_" in err
+        assert any(
+            line.startswith(f"{pipeline}  run wr_") and "Glue status COMPLETED" in line for line in out.splitlines()
+        )
+    assert "│ broken   │ parse" in out  # the summary gains a pipeline column

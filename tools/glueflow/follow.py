@@ -209,6 +209,11 @@ def _state_text(state: str) -> Text:
     return Text(state, style=style)
 
 
+def short_id(run_id: str) -> str:
+    """Glue run ids are 67 characters; the live view shows a prefix (summaries print the whole id)."""
+    return run_id if len(run_id) <= 16 else run_id[:14] + "…"
+
+
 def progress_table(runs: list[RunStatus], now: datetime) -> Table:
     """The live view: one row per node of every followed run."""
     table = Table(title=None, box=None, pad_edge=False, header_style="bold")
@@ -223,7 +228,7 @@ def progress_table(runs: list[RunStatus], now: datetime) -> Table:
             attempt = str(node.attempts - 1) if node.attempts else "—"
             cells += [node.name, node.type, _state_text(node.state), attempt, format_duration(node.duration(now))]
             table.add_row(*cells)
-    table.caption = "   ".join(f"{r.pipeline} {r.run_id}: {r.status}" for r in runs)
+    table.caption = "   ".join(f"{r.pipeline} {short_id(r.run_id)}: {r.status}" for r in runs)
     return table
 
 
