@@ -54,7 +54,7 @@ def test_run_uses_the_served_endpoint_and_exits_zero_when_every_node_succeeded(
     assert f"local endpoint {served.url}" in err  # serve's endpoint, found through endpoint.json
     assert "landing (CRAWLER)  SUCCEEDED" in out and "count (JOB)  SUCCEEDED" in out  # one line per transition
     assert "succeeded" in out
-    [run] = served.glue().get_workflow_runs(Name=served.workflow("clicks"))["Runs"]
+    run = served.glue().get_workflow_runs(Name=served.workflow("clicks"))["Runs"][0]  # newest first
     assert json.loads(run["WorkflowRunProperties"]["new_keys"]) == ["manual.csv"]
 
 
@@ -66,7 +66,7 @@ def test_a_failed_node_makes_run_exit_1_and_points_at_its_log(
     assert code == 1
     assert "Glue status COMPLETED" in out and "failed" in out  # Glue says COMPLETED; glueflow does not
     assert "parse (JOB) FAILED: ValueError: bad input row 7" in out
-    [run] = served.glue().get_workflow_runs(Name=served.workflow("broken"))["Runs"]
+    run = served.glue().get_workflow_runs(Name=served.workflow("broken"))["Runs"][0]  # newest first
     assert f"glueflow logs --env local --node parse --run-id {run['WorkflowRunId']}" in out
     log_file = Path(out.split("log file: ", 1)[1].split()[0])
     assert "bad input row 7" in log_file.read_text()

@@ -36,7 +36,7 @@ def command(
       glueflow ingest pipelines/sample_data/customer_purchases/sample-data.csv --to raw/input/
       glueflow ingest --env dev ./exports/ --to raw/incoming/2025-01-01/
     """
-    from glueflow.aws import api_errors, aws_client, live_endpoint  # boto3: only when used
+    from glueflow.aws import api_errors, aws_client, aws_session, check_credentials, live_endpoint  # boto3: lazily
 
     deployment = load_deployment(env)
     environment = deployment.tfvars.environment
@@ -54,7 +54,9 @@ def command(
             upload_local(uploads, deployment, advance)
         else:
             with api_errors(environment):
-                upload_s3(uploads, aws_client("s3", environment), advance)
+                session = aws_session(environment)
+                check_credentials(session, environment)
+                upload_s3(uploads, aws_client("s3", environment, session), advance)
     for upload in uploads:
         out.print(f"  {upload.source} → {upload.url}", markup=False)
     out.print(f"[green]uploaded {len(uploads)} file(s), {total} bytes[/green]")
