@@ -14,16 +14,25 @@ from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 
 JSON = dict[str, Any]
+# Glue's CatalogId is the account id (botocore: CatalogIdString, at least 1 character); locally, the placeholder
+# account of envs/local.yaml.
+LOCAL_CATALOG_ID = "000000000000"
 
 
 def database_shape(name: str, description: str = "") -> JSON:
-    return {"Name": name, "Description": description, "Parameters": {}, "CreateTime": time.time(), "CatalogId": ""}
+    return {
+        "Name": name,
+        "Description": description,
+        "Parameters": {},
+        "CreateTime": time.time(),
+        "CatalogId": LOCAL_CATALOG_ID,
+    }
 
 
 def table_from_input(database: str, table_input: JSON, existing: JSON | None) -> JSON:
     """A Glue `Table` from a `TableInput`, keeping CreateTime and bumping VersionId on update."""
     now = time.time()
-    table = {**table_input, "DatabaseName": database, "UpdateTime": now, "CatalogId": ""}
+    table = {**table_input, "DatabaseName": database, "UpdateTime": now, "CatalogId": LOCAL_CATALOG_ID}
     table["CreateTime"] = existing.get("CreateTime", now) if existing else now
     table["VersionId"] = str(int(existing.get("VersionId", "0")) + 1) if existing else "0"
     table.setdefault("TableType", "EXTERNAL_TABLE")
@@ -41,7 +50,7 @@ def partition_from_input(database: str, table: str, partition_input: JSON) -> JS
         "DatabaseName": database,
         "TableName": table,
         "CreationTime": now,
-        "CatalogId": "",
+        "CatalogId": LOCAL_CATALOG_ID,
     }
 
 
@@ -107,17 +116,6 @@ def _csv_options(table: JSON) -> dict[str, str]:
     return options
 
 
-def _is_hive_style(table: JSON, partitions: list[JSON]) -> bool:
-    """True when every partition lives at <table location>/k1=v1/k2=v2/, which Spark discovers by itself."""
-    location = table["StorageDescriptor"]["Location"].rstrip("/")
-    keys = [k["Name"] for k in table.get("PartitionKeys", [])]
-    for partition in partitions:
-        expected = location + "/" + "/".join(f"{k}={v}" for k, v in zip(keys, partition["Values"], strict=True))
-        if partition.get("StorageDescriptor", {}).get("Location", "").rstrip("/") != expected:
-            return False
-    return True
-
-
 def spark_table_spec(table: JSON, partitions: list[JSON], s3: LocalS3) -> JSON:
     """What the launcher needs to register `table` in Spark (see launcher.register_catalog)."""
     fmt = _format_of(table)
@@ -129,7 +127,6 @@ def spark_table_spec(table: JSON, partitions: list[JSON], s3: LocalS3) -> JSON:
         "format": fmt,
         "options": _csv_options(table) if fmt == "csv" else {},
         "location": s3.local_path(table["StorageDescriptor"]["Location"]),
-        "hive_style": _is_hive_style(table, partitions),
         "partitions": [
             {"values": p["Values"], "location": s3.local_path(p["StorageDescriptor"]["Location"])} for p in partitions
         ],
