@@ -110,32 +110,20 @@ def register_catalog(spark: Any, catalog: dict[str, Any]) -> None:
 
 
 def _register_table(spark: Any, table: dict[str, Any]) -> None:
+    """CREATE TABLE … USING <format> [PARTITIONED BY] LOCATION, then one ADD PARTITION per catalog partition
+    with its own location, so unnamed partition folders (partition_0 …) read as well as `key=value` ones."""
     full_name = f"{_quote(table['database'])}.{_quote(table['name'])}"
-    columns = ", ".join(f"{_quote(c['Name'])} {c['Type']}" for c in table["columns"])
     keys = table["partition_keys"]
+    columns = ", ".join(f"{_quote(c['Name'])} {c['Type']}" for c in [*table["columns"], *keys])
     options = ", ".join(f"{_literal(k)} {_literal(v)}" for k, v in sorted(table["options"].items()))
     using = f"USING {table['format']}" + (f" OPTIONS ({options})" if options else "")
-    if not keys or table["hive_style"]:
-        all_columns = ", ".join(filter(None, [columns, *(f"{_quote(k['Name'])} {k['Type']}" for k in keys)]))
-        partitioned = f" PARTITIONED BY ({', '.join(_quote(k['Name']) for k in keys)})" if keys else ""
-        spark.sql(
-            f"CREATE TABLE {full_name} ({all_columns}) {using}{partitioned} LOCATION {_literal(table['location'])}"
-        )
-        return
-    # Unnamed partition folders (partition_0 …) cannot be discovered by Spark: one hidden table per partition
-    # and a view that adds the partition values as columns.
-    selects = []
-    for index, partition in enumerate(table["partitions"]):
-        hidden_name = "__{}_p{}".format(table["name"], index)
-        hidden = f"{_quote(table['database'])}.{_quote(hidden_name)}"
-        spark.sql(f"CREATE TABLE {hidden} ({columns}) {using} LOCATION {_literal(partition['location'])}")
+    partitioned = f" PARTITIONED BY ({', '.join(_quote(k['Name']) for k in keys)})" if keys else ""
+    spark.sql(f"CREATE TABLE {full_name} ({columns}) {using}{partitioned} LOCATION {_literal(table['location'])}")
+    for partition in table["partitions"]:
         values = ", ".join(
-            f"CAST({_literal(v)} AS {k['Type']}) AS {_quote(k['Name'])}"
-            for k, v in zip(keys, partition["values"], strict=True)
+            f"{_quote(k['Name'])} = {_literal(v)}" for k, v in zip(keys, partition["values"], strict=True)
         )
-        selects.append(f"SELECT *, {values} FROM {hidden}")
-    if selects:
-        spark.sql(f"CREATE VIEW {full_name} AS {' UNION ALL '.join(selects)}")
+        spark.sql(f"ALTER TABLE {full_name} ADD PARTITION ({values}) LOCATION {_literal(partition['location'])}")
 
 
 def _watch_parent(parent: int) -> None:
@@ -208,7 +196,6 @@ def build_cds_archive(archive: Path) -> None:
                     "format": "csv",
                     "options": {"header": "true"},
                     "location": str(work_dir / "warm-up.csv"),
-                    "hive_style": True,
                     "partitions": [],
                 }
             ],
