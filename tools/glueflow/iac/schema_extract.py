@@ -39,6 +39,8 @@ _KINDS = {
 # "{@link https://registry.terraform.io/providers/hashicorp/aws/6.69.1/docs/resources/glue_job#role_arn J#role_arn}"
 # (the registry anchor after "#" is the exact argument name)
 _ANCHOR = re.compile(r"\{@link https://registry\.terraform\.io/providers/hashicorp/aws/[\d.]+/docs\S*#(\w+) \w+#\1\}")
+# Nested blocks are documented exactly as "<name> block."; attributes carry their own description or a link.
+_BLOCK_SUMMARY = re.compile(r"^\w+ block\.$")
 _TYPE_NAME = re.compile(
     r"\{@link https://registry\.terraform\.io/providers/hashicorp/aws/([\d.]+)/docs/\S+ (aws_\w+)\}"
 )
@@ -115,7 +117,7 @@ class _Compactor:
         for prop in struct.get("properties", []):
             name = _argument_name(prop)
             required = 0 if prop.get("optional") else 1
-            if " block." in prop.get("docs", {}).get("summary", ""):
+            if _BLOCK_SUMMARY.match(prop.get("docs", {}).get("summary", "")):
                 fqn, repeatable = _struct_of(prop["type"])
                 index = self.struct(fqn) if fqn and fqn.startswith(_ASSEMBLY) else -1
                 blocks[name] = [required, int(repeatable), index]
