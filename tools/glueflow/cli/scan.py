@@ -26,14 +26,15 @@ def command(
         Path | None, typer.Option("--reports", help="Where the reports go (default: <root>/build/reports).")
     ] = None,
 ) -> None:
-    """Run checkov with our Glue policies (tools/checkov_policies) over terraform/ and modules/.
+    """Run checkov with our Glue policies (tools/checkov_policies) over terraform/ and modules/, offline.
 
-    Offline (--skip-download). Writes build/reports/checkov.sarif, checkov.junit.xml, checkov.json and
-    checkov.txt. Exits 1 on any failed check, parsing error, or skip without a reason. Skip a check inline,
-    on the resource, with its reason:  #checkov:skip=CKV_AWS_18:This bucket is the access-log target.
+    Reports: build/reports/checkov.sarif, checkov.junit.xml, checkov.json and checkov.txt.
 
-    Example:  glueflow scan            (or: make scan)
-              glueflow scan modules/glue_job/main.tf
+    Exits 1 on any failed check, parsing error, or skip without a reason.
+
+    Skip a check inline on the resource, with its reason:  #checkov:skip=CKV_AWS_18:This is the access-log bucket.
+
+    Example:  glueflow scan    (or: make scan; pre-commit: glueflow scan modules/glue_job/main.tf)
     """
     scan_root = (root or find_root()).resolve()
     result = run_checkov(scan_root, reports, [f.resolve() for f in files] if files else None)

@@ -36,8 +36,9 @@ def command(
 ) -> None:
     """Validate pipeline specs and rendered output; every problem is reported at once with file:line.
 
-    With --terraform, the HCL is checked offline as well, and every finding prints as
-    `file:line: resource "type" "name": message` (exit code 1 when there is any).
+    With --terraform, the HCL is checked offline too; findings print as `file:line: resource "type" "name": message`.
+
+    Exit code 1 when the HCL has any finding.
 
     Example:  glueflow validate --env dev --terraform
     """
