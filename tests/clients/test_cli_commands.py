@@ -201,7 +201,7 @@ def test_run_on_aws_follows_the_run_through_glue_and_names_the_cloudwatch_logs(
 
     assert code == 1, err
     assert "AWS eu-west-1" in err
-    assert "map-purchases (JOB) FAILED: ValueError: bad row" in out
+    assert "map_purchases (JOB) FAILED: ValueError: bad row" in out
     assert "CloudWatch log group /aws-glue/jobs/error, stream jr_map-purchases_1" in out
 
 

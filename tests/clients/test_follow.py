@@ -59,7 +59,7 @@ def test_nodes_come_in_dag_order_with_display_names_attempts_and_durations() -> 
 
     assert [(n.name, n.type) for n in status.nodes] == [
         ("source", "CRAWLER"),
-        ("map-purchases", "JOB"),
+        ("map_purchases", "JOB"),
         ("target", "CRAWLER"),
     ]
     job = status.nodes[1]
@@ -132,9 +132,9 @@ def test_following_prints_one_line_per_transition_until_the_run_ends(glue: tuple
         "customer_purchases  run wr_0001  RUNNING",
         "customer_purchases  source (CRAWLER)  RUNNING  attempt 0",
         "customer_purchases  source (CRAWLER)  SUCCEEDED  attempt 0  30.0s",
-        "customer_purchases  map-purchases (JOB)  RUNNING  attempt 0",
+        "customer_purchases  map_purchases (JOB)  RUNNING  attempt 0",
         "customer_purchases  run wr_0001  COMPLETED",
-        "customer_purchases  map-purchases (JOB)  FAILED  attempt 1  14.0s  ValueError: bad row",
+        "customer_purchases  map_purchases (JOB)  FAILED  attempt 1  14.0s  ValueError: bad row",
         "customer_purchases  target (CRAWLER)  NOT RUN",
     ]
     assert sleeps == [2.0, 3.0, 2.0]  # backed off while unchanged, reset after the change
@@ -225,7 +225,7 @@ def test_local_failures_point_at_the_logs_command() -> None:
 
     lines = log_locations(status, status.nodes[1], "local", "us-east-1", local=True)
 
-    assert lines[0] == f"glueflow logs --env local --node map-purchases --run-id {RUN}"
+    assert lines[0] == f"glueflow logs --env local --node map_purchases --run-id {RUN}"
 
 
 def test_the_summary_names_failed_nodes_their_errors_and_glue_s_own_status() -> None:
@@ -235,7 +235,7 @@ def test_the_summary_names_failed_nodes_their_errors_and_glue_s_own_status() -> 
     print_summary(console, [status], env_name="dev", region="eu-west-1", local=False, now=at(60))
 
     text = console.export_text()
-    assert "map-purchases" in text and "FAILED" in text and "ValueError: bad row" in text
+    assert "map_purchases" in text and "FAILED" in text and "ValueError: bad row" in text
     assert "1 node(s) failed; Glue still says COMPLETED" in text
     assert "/aws-glue/jobs/error" in text
 
@@ -254,6 +254,6 @@ def test_on_a_terminal_the_live_table_shows_every_node_and_ends_with_the_final_s
 
     text = console.export_text()
     assert final.succeeded
-    for name in ("source", "map-purchases", "target"):
+    for name in ("source", "map_purchases", "target"):
         assert name in text
     assert "customer_purchases wr_0001: COMPLETED" in text

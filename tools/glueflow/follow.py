@@ -33,7 +33,7 @@ _STYLES = {"SUCCEEDED": "green", "COMPLETED": "green", "RUNNING": "cyan", "START
 class NodeStatus:
     """One job or crawler node of a run, from its latest attempt / crawl."""
 
-    name: str  # display name: the physical name without the workflow's prefix
+    name: str  # the logical name from the pipeline's YAML (see logical_name)
     physical_name: str
     type: str  # JOB | CRAWLER
     state: str  # Glue's JobRunState / CrawlState, or PENDING / NOT RUN
@@ -142,9 +142,16 @@ def _topological(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> li
     return [by_id[uid] for uid in ordered]
 
 
+def logical_name(workflow: str, physical: str) -> str:
+    """The name in the pipeline's YAML: glueflow names nodes `<workflow>-<logical name with _ as ->` (logical
+    names never contain '-'); other names are shown as they are."""
+    prefix = f"{workflow}-"
+    return physical[len(prefix) :].replace("-", "_") if physical.startswith(prefix) else physical
+
+
 def _node_status(workflow: str, node: dict[str, Any], run_finished: bool) -> NodeStatus:
     physical = node.get("Name", "")
-    name = physical.removeprefix(f"{workflow}-")
+    name = logical_name(workflow, physical)
     empty = NOT_RUN if run_finished else PENDING
     if node["Type"] == "JOB":
         runs = sorted((node.get("JobDetails") or {}).get("JobRuns") or [], key=lambda r: r.get("Attempt", 0))
