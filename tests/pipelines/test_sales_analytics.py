@@ -16,13 +16,10 @@ from pipelines.conftest import SAMPLES, assert_matches_golden
 
 pytestmark = pytest.mark.spark
 SAMPLE = SAMPLES / "sales_analytics"
-DATABASE = "sales_db"
 
 
 @pytest.fixture
 def layout(spark: Any, bucket: Path) -> dict[str, Path]:
-    from jobs.conftest import register_csv_table
-
     sales = bucket / "raw" / "raw-data" / "sales"
     customers = bucket / "raw" / "raw-data" / "customers"
     sales.mkdir(parents=True)
@@ -30,20 +27,18 @@ def layout(spark: Any, bucket: Path) -> dict[str, Path]:
     for name in ("sales_data.csv", "sales_data_2024-01-20.csv", "invalid_data.csv"):
         shutil.copy(SAMPLE / name, sales / name)
     shutil.copy(SAMPLE / "customer_data.csv", customers / "customer_data.csv")
-    register_csv_table(
-        spark,
-        DATABASE,
-        "customers",
-        customers,
-        "customer_id string, name string, email string, registration_date string, status string",
-    )
-    return {"sales": sales, "output": bucket / "processed" / "sales_analytics", "quarantine": bucket / "quarantine"}
+    return {
+        "sales": sales,
+        "customers": customers,
+        "output": bucket / "processed" / "sales_analytics",
+        "quarantine": bucket / "quarantine",
+    }
 
 
 def _arguments(layout: dict[str, Path]) -> dict[str, str]:
     return {
-        "DATABASE_NAME": DATABASE,
         "SALES_PATH": f"{layout['sales']}/",
+        "CUSTOMERS_PATH": f"{layout['customers']}/",
         "OUTPUT_PATH": f"{layout['output']}/",
         "QUARANTINE_PATH": f"{layout['quarantine']}/",
         "job-bookmark-option": "job-bookmark-enable",

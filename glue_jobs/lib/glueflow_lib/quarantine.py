@@ -43,7 +43,9 @@ def _typed(column: Column) -> Any:
     if column.type == "date" and column.date_format == ISO_DATE:
         # The exact shape, then try_cast (null, never an exception, for 2024-02-30 whatever ANSI mode says).
         value = f"trim(`{column.raw}`)"
-        return F.expr(f"try_cast(CASE WHEN {value} RLIKE '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN {value} END AS date)")
+        return F.expr(
+            f"try_cast(CASE WHEN {value} RLIKE '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN {value} END AS date)"
+        )
     if column.type == "date":
         # Needs spark.sql.legacy.timeParserPolicy=CORRECTED (parse_columns sets it) so a bad date is null.
         return F.to_date(F.expr(f"try_to_timestamp(trim(`{column.raw}`), '{column.date_format}')"))

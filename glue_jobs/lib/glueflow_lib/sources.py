@@ -94,6 +94,9 @@ def _read_csv_local(job: JobContext, path: str, columns: Sequence[str], ctx: str
         files = job.bookmarks.new_files(ctx, files)
     job.count(f"files_read_{ctx or 'csv'}", len(files))
     schema = _string_schema(columns)
+    # With CSV column pruning, a query that needs only _corrupt_record parses too few fields to notice a line
+    # with the wrong field count (SPARK-21610); always parse whole lines so malformed ones are never missed.
+    job.spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")
     if not files:
         return job.spark.createDataFrame([], schema).withColumn(SOURCE_FILE, F.lit(None).cast("string"))
     df = job.spark.read.csv(

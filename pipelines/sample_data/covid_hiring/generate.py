@@ -22,7 +22,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SEED = 2020
 STATES = {"CA": (39.5, 0), "NY": (19.5, -25), "TX": (29.0, 10), "FL": (21.5, 12), "WA": (7.6, -30)}
-INDUSTRIES = {"Technology": (0.45, 1.08), "Healthcare": (0.30, 1.02), "Retail": (0.60, 0.97), "Hospitality": (0.75, 0.86)}
+INDUSTRIES = {
+    "Technology": (0.45, 1.08),
+    "Healthcare": (0.30, 1.02),
+    "Retail": (0.60, 0.97),
+    "Hospitality": (0.75, 0.86),
+}
 WAVES = ((dt.date(2020, 4, 10), 18, 0.6), (dt.date(2020, 7, 20), 20, 1.0), (dt.date(2021, 1, 8), 25, 2.2))
 
 
