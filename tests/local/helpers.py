@@ -59,7 +59,10 @@ class LocalProject:
     def runtime(self, pipeline: str, **options: Any) -> LocalRuntime:
         deployment = self.deployment(pipeline)
         deploy(deployment)
-        runtime = LocalRuntime.for_deployment(deployment, **options)
+        return self.track(LocalRuntime.for_deployment(deployment, **options))
+
+    def track(self, runtime: LocalRuntime) -> LocalRuntime:
+        """Close `runtime` when the test ends."""
         self._runtimes.append(runtime)
         return runtime
 
