@@ -137,8 +137,6 @@ module "glue_job" {
   security_configuration = module.glue_security.name
   kms_key_arn            = module.kms.key_arn
   tags                   = local.tags
-
-  depends_on = [module.glue_catalog]
 }
 
 module "glue_workflow" {

@@ -186,6 +186,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "data" {
       expiration {
         days = var.lifecycle_days.temp_expiration
       }
+
+      # Repeated here so that every rule, read on its own by policy scanners, also aborts stale uploads.
+      abort_incomplete_multipart_upload {
+        days_after_initiation = var.lifecycle_days.abort_incomplete_multipart_upload
+      }
     }
   }
 

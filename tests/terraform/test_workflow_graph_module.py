@@ -121,3 +121,22 @@ def test_invalid_graph_is_rejected_naming_the_trigger(
     assert "Invalid value for variable" in str(caught.value)
     # Terraform wraps long messages; compare with whitespace normalised.
     assert message in " ".join(str(caught.value).split())
+
+
+def test_the_module_example_plans_offline(terraform_bin: list[str], copy_module: Callable[[str], Path]) -> None:
+    example = copy_module("workflow_graph") / "examples" / "basic"
+    runner = TerraformRunner(
+        TerraformConfig(config_dir=example, data_dir=example / ".tfdata"),
+        binary=terraform_bin,
+        sink=lambda _line: None,
+        err_sink=lambda _text: None,
+    )
+    runner.init()
+    plan_file = example / "example.tfplan"
+    runner.plan(plan_file)
+    outputs = json.loads(runner.run("show", ["-json", str(plan_file)], stream=False))["planned_values"]["outputs"]
+    triggers = outputs["triggers"]["value"]
+    assert triggers["both_crawled"]["predicate"]["logical"] == "AND"
+    assert triggers["join_failed"]["predicate"]["logical"] == "ANY"
+    assert [c["state"] for c in triggers["join_failed"]["predicate"]["conditions"]] == ["FAILED", "TIMEOUT"]
+    assert len(outputs["edges"]["value"]) == 2 + 3 + 1 + 1 + 2 + 1

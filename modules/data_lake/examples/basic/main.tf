@@ -1,0 +1,70 @@
+# Example: the five buckets of a deployment, encrypted with a CMK, emptied on destroy (sandbox only).
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 6.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  description = "Region of the sandbox account to deploy the example to."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "name" {
+  description = "Name stem for the example resources."
+  type        = string
+  default     = "glueflow-example"
+}
+
+data "aws_caller_identity" "current" {}
+
+# A stand-in for the kms module: a rotating key the example account administers.
+resource "aws_kms_key" "example" {
+  description             = "${var.name} example key"
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministersKey"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+
+locals {
+  account = data.aws_caller_identity.current.account_id
+}
+
+module "data_lake" {
+  source = "../.."
+
+  buckets = {
+    raw         = "${var.name}-raw-${local.account}"
+    processed   = "${var.name}-processed-${local.account}"
+    scripts     = "${var.name}-scripts-${local.account}"
+    temp        = "${var.name}-temp-${local.account}"
+    access_logs = "${var.name}-access-logs-${local.account}"
+  }
+  account_id    = local.account
+  kms_key_arn   = aws_kms_key.example.arn
+  force_destroy = true
+}
+
+output "bucket_names" {
+  description = "Bucket names by purpose."
+  value       = module.data_lake.bucket_names
+}

@@ -1,0 +1,1 @@
+print("glueflow example glueetl job")
