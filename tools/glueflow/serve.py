@@ -3,6 +3,16 @@ for SCHEDULED start triggers and the upload watcher (S3 events → Lambda handle
 
 While serving, `<state_dir>/endpoint.json` names the endpoint, so `glueflow run`/`status` (and anyone reading it)
 use this runtime instead of starting their own. Everything is stopped and the file removed on close.
+
+Where the event sources differ from AWS on purpose:
+- S3 events are synthesized from files appearing in `<state_dir>/s3/` (a 0.25 s poll; a file counts once its size
+  and mtime are stable), always `ObjectCreated:Put`; `versionId` is derived from key, mtime and size.
+- The Lambda runs in-process; its idempotency markers are files (IDEMPOTENCY_DIR) because there is no local S3
+  API; a failed invocation is retried after 1 s and 2 s (AWS: about 1 and 2 minutes), then written to
+  `<state_dir>/lambda/<function>/dead-letters.jsonl` instead of an SQS DLQ.
+- EVENT triggers have no Glue API (EventBridge drives them on AWS): the watcher starts the run in the runtime,
+  recording `StartingEventBatchCondition`; `aws:eventIds` lists `bucket/key@version` ids, not EventBridge ids.
+- Schedules fire only while `serve` runs, and missed fire times are not caught up (as on AWS).
 """
 
 from __future__ import annotations
