@@ -36,6 +36,8 @@ def test_the_clean_fixture_has_no_findings_and_counts_what_it_checked(hcl_tree: 
     assert result.resources_checked == 4
     assert result.arguments_checked >= 25
     assert result.blocks_checked >= 6
+    # aws_cloudwatch_log_group.job[each.key].name and aws_glue_job.this[each.key].name
+    assert result.references_checked == 2
 
 
 def test_a_misspelled_argument_is_reported_with_line_and_suggestion(hcl_tree: Callable[..., Path]) -> None:
@@ -85,6 +87,49 @@ def test_a_block_written_as_an_argument_is_reported(hcl_tree: Callable[..., Path
         f'{MODULE_MAIN}:32: resource "aws_glue_job" "this": "execution_property" is a block, not an argument: '
         'write `execution_property { ... }` without "="'
     ]
+
+
+def test_a_reference_to_an_attribute_the_type_does_not_export_is_reported(hcl_tree: Callable[..., Path]) -> None:
+    result = schema_check(hcl_tree("bad_reference"))
+    assert messages(result) == [
+        f'{MODULE_MAIN}:65: resource "aws_glue_trigger" "after": reference aws_glue_job.this[each.key].job_name: '
+        '"aws_glue_job" has no attribute "job_name"; did you mean "job_mode"?'
+    ]
+
+
+def test_references_are_checked_in_every_block_but_never_in_plain_text(tmp_path: Path) -> None:
+    hcl = """
+resource "aws_glue_job" "j" {
+  name        = "j-${data.aws_caller_identity.current.account_id}"
+  role_arn    = aws_iam_role.r.arnn
+  description = "mentions aws_s3_bucket.b.nope in plain text"
+  tags        = { owner = var.aws_x.y.z, bucket = aws_s3_bucket.b["k"].bucket_domain_name }
+  command {
+    script_location = "s3://${aws_s3_bucket.b[0].id}/x.py"
+  }
+}
+
+output "arn" {
+  description = "The job's ARN."
+  value       = aws_glue_jobb.j.arn
+}
+
+locals {
+  policy = data.aws_iam_policy_document.p.minified_jsn
+}
+"""
+    path = tmp_path / "main.tf"
+    path.write_text(hcl)
+    result = check_files([parse_file(path)], load_schema(), tmp_path)
+    assert [f.render() for f in result.findings] == [
+        'main.tf:4: resource "aws_glue_job" "j": reference aws_iam_role.r.arnn: "aws_iam_role" has no attribute '
+        '"arnn"; did you mean "arn"?',
+        'main.tf:14: output "arn": reference aws_glue_jobb.j.arn: unknown resource type "aws_glue_jobb"; '
+        'did you mean "aws_glue_job"?',
+        'main.tf:18: locals: reference data.aws_iam_policy_document.p.minified_jsn: "aws_iam_policy_document" has '
+        'no attribute "minified_jsn"; did you mean "minified_json"?',
+    ]
+    assert result.references_checked == 6
 
 
 def test_a_syntax_error_names_the_file_and_line(hcl_tree: Callable[..., Path]) -> None:

@@ -72,7 +72,8 @@ def _print_report(report: VerifyReport) -> None:
     )
     out.print(
         f"schema check        {_status(len(schema.findings))}: {schema.resources_checked} resource/data block(s), "
-        f"{schema.arguments_checked} argument(s), {schema.blocks_checked} nested block(s) checked against "
+        f"{schema.arguments_checked} argument(s), {schema.blocks_checked} nested block(s), "
+        f"{schema.references_checked} attribute reference(s) checked against "
         f"hashicorp/aws {provider.version} ({provider.source}){escape(unchecked)}"
     )
     out.print(

@@ -80,6 +80,13 @@ class ProviderSchema:
         index = self._raw[kind].get(type_name)
         return None if index is None else self._block(index)
 
+    def readable_attributes(self, kind: str, type_name: str) -> list[str]:
+        """Every attribute a reference `<type>.<name>.<attr>` may read: arguments, blocks and read-only ones."""
+        schema = self.block(kind, type_name)
+        if schema is None:
+            return []
+        return [*schema.names(), *self._raw.get("read_only", {}).get(kind, {}).get(type_name, [])]
+
     def provider_block(self) -> BlockSchema:
         return self._block(self._raw["provider_config"])
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from glueflow.iac.findings import Finding, display_path
 from glueflow.iac.hcl import Attribute, Block, HclFile
+from glueflow.iac.references import check_references
 from glueflow.iac.schema import BlockSchema, ProviderSchema
 
 # Terraform's meta-arguments, valid in any resource/data body whatever the provider says.
@@ -53,6 +54,7 @@ class SchemaCheckResult:
     resources_checked: int = 0  # resource + data + ephemeral blocks of aws_* types
     arguments_checked: int = 0  # arguments checked by name at any depth
     blocks_checked: int = 0  # nested blocks checked by name at any depth
+    references_checked: int = 0  # `aws_x.name.attr` references checked against the attributes aws_x exports
     unchecked_types: set[str] = field(default_factory=set)  # types of other providers (archive, random, ...)
     files_checked: int = 0
 
@@ -77,6 +79,7 @@ def check_files(files: Iterable[HclFile], schema: ProviderSchema, root: Path | N
             continue
         for block in hcl.blocks:
             _check_top_level(block, path, schema, result)
+            _check_block_references(block, path, schema, result)
     result.findings.sort()
     return result
 
@@ -87,6 +90,13 @@ def _check_top_level(block: Block, path: str, schema: ProviderSchema, result: Sc
     elif block.type == "provider" and block.labels == ("aws",):
         ctx = _Context(path, 'provider "aws"', "provider", schema.provider_block())
         _check_body(block, ctx.root, ctx, result, (), _PROVIDER_META_ARGUMENTS, set())
+
+
+def _check_block_references(block: Block, path: str, schema: ProviderSchema, result: SchemaCheckResult) -> None:
+    checked, problems = check_references(block, schema)
+    result.references_checked += checked
+    subject = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+    result.findings += [Finding(path, problem.line, subject, problem.message) for problem in problems]
 
 
 def _check_typed_block(block: Block, path: str, schema: ProviderSchema, result: SchemaCheckResult) -> None:

@@ -152,10 +152,23 @@ def _config_fqn(cls: dict[str, Any]) -> str | None:
     return None
 
 
+def _read_only_attributes(cls: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """Attributes a reference may read but the config cannot set (arn, ...): the class's instance getters that are
+    neither `<name>Input` nor config properties. Getters carry no registry anchor, so names are snake-cased; the
+    reference check compares them without underscores (jsii's `addressLine1` is Terraform's `address_line_1`)."""
+    settable = {prop["name"] for prop in config.get("properties", [])}
+    return sorted(
+        _snake(prop["name"])
+        for prop in cls.get("properties", [])
+        if not prop.get("static") and not prop["name"].endswith("Input") and prop["name"] not in settable
+    )
+
+
 def compact_schema(assembly: dict[str, Any]) -> dict[str, Any]:
     types = assembly["types"]
     compactor = _Compactor(types)
     kinds: dict[str, dict[str, int]] = {"resource": {}, "data": {}, "ephemeral": {}}
+    exported: dict[str, dict[str, list[str]]] = {"resource": {}, "data": {}, "ephemeral": {}}
     provider_version, provider_index = "", -1
     for cls in types.values():
         base = cls.get("base")
@@ -170,6 +183,7 @@ def compact_schema(assembly: dict[str, Any]) -> dict[str, Any]:
             raise SystemExit(f"cannot read the Terraform type name of {cls['fqn']}: {cls['docs']['summary']!r}")
         provider_version = match.group(1)
         kinds[_KINDS[base]][match.group(2)] = compactor.struct(config)
+        exported[_KINDS[base]][match.group(2)] = _read_only_attributes(cls, types[config])
     provider_root = {"provider": provider_index}
     structs = _deduplicate(compactor.table, [*kinds.values(), provider_root])
     return {
@@ -178,6 +192,7 @@ def compact_schema(assembly: dict[str, Any]) -> dict[str, Any]:
         "source": f"cdktn-provider-aws=={assembly['version']} (jsii assembly)",
         "provider_config": provider_root["provider"],
         **{kind: dict(sorted(names.items())) for kind, names in kinds.items()},
+        "read_only": {kind: dict(sorted(names.items())) for kind, names in exported.items()},
         "structs": structs,
     }
 
