@@ -67,9 +67,12 @@ def test_a_failed_node_makes_run_exit_1_and_points_at_its_log(
     assert "Glue status COMPLETED" in out and "failed" in out  # Glue says COMPLETED; glueflow does not
     assert "parse (JOB) FAILED: ValueError: bad input row 7" in out
     run = served.glue().get_workflow_runs(Name=served.workflow("broken"))["Runs"][0]  # newest first
-    assert f"glueflow logs --env local --node parse --run-id {run['WorkflowRunId']}" in out
+    hint = f"glueflow logs --env local -p broken --node parse --run-id {run['WorkflowRunId']}"
+    assert hint in out
     log_file = Path(out.split("log file: ", 1)[1].split()[0])
     assert "bad input row 7" in log_file.read_text()
+    code, logs, _ = invoke(monkeypatch, capsys, served.root, *hint.split()[1:])  # the hint works as printed
+    assert code == 0 and logs.count("ValueError: bad input row 7") == 2  # both attempts
     row = next(line for line in out.splitlines() if line.startswith("│ parse"))
     assert "│        2 │" in row  # two attempts: max_retries 1
 

@@ -225,7 +225,7 @@ def test_local_failures_point_at_the_logs_command() -> None:
 
     lines = log_locations(status, status.nodes[1], "local", "us-east-1", local=True)
 
-    assert lines[0] == f"glueflow logs --env local --node map_purchases --run-id {RUN}"
+    assert lines[0] == f"glueflow logs --env local -p customer_purchases --node map_purchases --run-id {RUN}"
 
 
 def test_the_summary_names_failed_nodes_their_errors_and_glue_s_own_status() -> None:

@@ -284,7 +284,7 @@ def run_headline(run: RunStatus, now: datetime) -> Text:
 def log_locations(run: RunStatus, node: NodeStatus, env_name: str, region: str, local: bool) -> list[str]:
     """Where to read a failed node's logs: the `logs` command locally, CloudWatch on AWS."""
     if local:
-        lines = [f"glueflow logs --env {env_name} --node {node.name} --run-id {run.run_id}"]
+        lines = [f"glueflow logs --env {env_name} -p {run.pipeline} --node {node.name} --run-id {run.run_id}"]
         if node.log_group:  # the local runtime's log folder; the file is the job run id / the crawl's stream
             file = f"{node.job_run_id}.log" if node.type == "JOB" else node.log_stream
             lines.append(f"log file: {node.log_group}/{file}")

@@ -26,10 +26,11 @@ def command(
         bool, typer.Option("--schedules/--no-schedules", help="Fire SCHEDULED start triggers on their cron.")
     ] = True,
 ) -> None:
-    """Serve the local Glue endpoint (127.0.0.1 only), fire scheduled triggers, and turn files dropped into the
-    local raw bucket into S3 events for the pipelines' Lambda handlers and EVENT triggers. Ctrl-C stops it.
+    """Serve the local Glue endpoint, scheduled triggers and the upload watcher until Ctrl-C.
 
-    Point any boto3 code or the AWS CLI at the printed URL; any credentials work.
+    The endpoint listens on 127.0.0.1 only; point any boto3 code or the AWS CLI at the printed URL (any
+    credentials work). SCHEDULED start triggers fire on their cron (UTC), and files dropped into the local
+    raw bucket become S3 events for the pipelines' Lambda handlers and EVENT triggers.
 
     Examples:
       glueflow serve --port 4599

@@ -19,8 +19,9 @@ def command(
     pipeline: PipelineOption = None,
     run_id: Annotated[str | None, typer.Option("--run-id", "-r", help="A workflow run id (needs --pipeline).")] = None,
 ) -> None:
-    """Show the latest workflow run of each pipeline (or the run --run-id names): node states, attempts,
-    durations, errors, and where the failed nodes' logs are.
+    """Show the latest workflow run of each pipeline (or the one --run-id names), as `run` summarises it.
+
+    Node states, attempts, durations and errors, and where the failed nodes' logs are.
 
     Exit status: 0 if the runs succeeded or are still running, 1 if a node failed or a run stopped.
 
