@@ -249,11 +249,18 @@ class TerraformRunner:
         reader.start()
         stdout_lines: list[str] = []
         assert process.stdout is not None
-        for line in process.stdout:
-            stdout_lines.append(line)
-            if stream:
-                self.sink(line)
-        returncode = process.wait()
+        try:
+            for line in process.stdout:
+                stdout_lines.append(line)
+                if stream:
+                    self.sink(line)
+            returncode = process.wait()
+        except KeyboardInterrupt:
+            # Terraform received the same Ctrl-C and stops gracefully (saving state, releasing the lock): wait.
+            process.wait()
+            raise GlueflowError(
+                f"terraform {command} was interrupted", hint="check `glueflow plan` before going on", exit_code=130
+            ) from None
         reader.join()
         stderr = "".join(stderr_lines)
         if returncode != 0:

@@ -16,7 +16,9 @@ def command(env: EnvOption = "local", yes: YesOption = False) -> None:
     state stays local in terraform/bootstrap/state/<env>.tfstate (git-ignored; keep it). Run once per env
     before the first `glueflow plan`; it asks before applying unless --yes or CI is set.
 
-    Example:  glueflow bootstrap --env dev
+    Examples:
+      glueflow bootstrap --env dev
+      glueflow bootstrap --env prod --yes
     """
     deployment = load_deployment(env)
     runner = terraform.for_bootstrap(deployment)

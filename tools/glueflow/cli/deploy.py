@@ -21,7 +21,10 @@ def command(env: EnvOption = "local", pipeline: PipelineOption = None, yes: YesO
     showing its summary and asking (skipped with --yes or when CI is set). A plan whose rendered inputs changed
     since it was made is refused. env local: creates the runtime's buckets, catalog and definitions.
 
-    Example:  glueflow plan --env dev && glueflow deploy --env dev
+    Examples:
+      glueflow plan --env dev && glueflow deploy --env dev    # review, then apply that plan
+      CI=true glueflow deploy --env staging                   # in CI: plans if needed, applies, no prompt
+      glueflow deploy                                         # env local: the embedded runtime
     """
     deployment = load_deployment(env)
     if deployment.env.kind == "local":

@@ -41,7 +41,10 @@ def command(
     Non-prod buckets are emptied (force_destroy); prod buckets with data make the destroy fail, by design.
     env local: removes the runtime's state directory (store, local buckets), after asking unless --yes.
 
-    Example:  glueflow destroy --env dev
+    Examples:
+      glueflow destroy --env dev
+      glueflow destroy --env prod --confirm-env prod          # non-interactive prod teardown, on purpose
+      glueflow destroy --yes                                  # env local: wipe the runtime's state
     """
     reject_pipeline(pipeline, "destroy")
     deployment = load_deployment(env)

@@ -22,7 +22,12 @@ def command(env: EnvOption = "local", pipeline: PipelineOption = None) -> None:
     `terraform plan -out`. Nothing changes in AWS: `glueflow deploy --env <env>` applies exactly this plan.
     Terraform comes from $TERRAFORM_BIN, else `terraform` on PATH, else the bundled one (glueflow-terraform).
 
-    Example:  glueflow plan --env dev
+    Exit status: 0 with a plan saved (or nothing to change); 1 when Terraform fails (its own error is shown, e.g.
+    no AWS credentials or no access to the provider registry); 2 for a usage or spec problem.
+
+    Examples:
+      glueflow plan --env dev
+      TERRAFORM_BIN=/opt/terraform/1.10/terraform glueflow plan --env staging
     """
     reject_pipeline(pipeline, "plan")
     deployment = load_deployment(env)
