@@ -263,3 +263,28 @@ def test_run_without_a_pipeline_starts_and_follows_every_pipeline(
             line.startswith(f"{pipeline}  run wr_") and "Glue status COMPLETED" in line for line in out.splitlines()
         )
     assert "│ broken   │ parse" in out  # the summary gains a pipeline column
+
+
+def test_no_follow_locally_needs_serve_because_the_runtime_would_stop_with_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.setenv("GLUEFLOW_STATE_DIR", str(root / ".glueflow-state"))
+
+    code, _, err = invoke(monkeypatch, capsys, root, "run", "-p", "clicks", "--no-follow")
+
+    assert code == 2
+    assert "--no-follow needs a runtime that outlives this command" in err and "glueflow serve" in err
+
+
+def test_no_follow_with_serve_running_starts_the_run_and_returns(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = invoke(monkeypatch, capsys, served.root, "run", "-p", "nightly", "--no-follow")
+
+    assert code == 0 and out == ""
+    run_id = err.split("started nightly run ", 1)[1].split()[0]
+    glue = served.glue()
+    assert glue.get_workflow_run(Name=served.workflow("nightly"), RunId=run_id)["Run"]["Name"] == served.workflow(
+        "nightly"
+    )

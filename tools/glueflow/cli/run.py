@@ -72,13 +72,16 @@ def _start_and_follow(
     connection: GlueConnection, workflows: dict[str, str], properties: dict[str, str], follow: bool
 ) -> int:
     environment = connection.deployment.tfvars.environment
+    if not follow and connection.in_process:
+        raise GlueflowError(
+            "--no-follow needs a runtime that outlives this command",
+            hint=f"start `glueflow serve --env {environment.name}` in another terminal, or drop --no-follow",
+        )
     targets = start_runs(connection.glue, workflows, properties)
     where = f"local endpoint {connection.endpoint_url}" if connection.is_local else f"AWS {environment.region}"
     for target in targets:
         err.print(f"started [bold]{target.pipeline}[/bold] run {target.run_id} ({where})")
     if not follow:
-        if connection.in_process:
-            err.print("[yellow]note:[/yellow] --no-follow with the in-process runtime stops the run on exit")
         return 0
     follower = Follower(
         connection.glue,
