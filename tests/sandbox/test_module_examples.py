@@ -7,7 +7,10 @@ AWS credentials or the hashicorp/aws provider are missing, or when the module ha
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,11 +45,22 @@ def _fixture_name(example: Path) -> str:
 EXAMPLES = [example for module in _aws_modules() for example in _examples(module)]
 MODULES_WITHOUT_EXAMPLES = [m for m in _aws_modules() if not _examples(m)]
 
-# One pytest-terraform fixture per example. Its module dir is the example itself (not a path relative to this file,
-# which pytest-terraform would also use as a tmp dir name), so the example's `source = "../.."` resolves.
+
+def _copy_of(example: Path) -> local:
+    """The example inside a temp copy of modules/ and lambda/ (examples use sibling modules and the Lambda source),
+    so Terraform's lock file, archives and pytest-terraform's state record never land in the repo."""
+    copy = Path(tempfile.mkdtemp(prefix="glueflow-sandbox-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    shutil.copytree(MODULES, copy / "modules", ignore=shutil.ignore_patterns(".terraform*", "tf_resources.json"))
+    shutil.copytree(MODULES.parent / "lambda", copy / "lambda", ignore=shutil.ignore_patterns("__pycache__"))
+    return local(str(copy / example.relative_to(MODULES.parent)))
+
+
+# One pytest-terraform fixture per example, resolved (when the test runs) to a fresh copy of the example: not a path
+# relative to this file, which pytest-terraform would also use as a tmp dir name.
 for _example in EXAMPLES:
     terraform(_fixture_name(_example), scope="function", name=_fixture_name(_example))
-    terraform.get_fixture(_fixture_name(_example)).resolve_module_dir = lambda e=_example: local(str(e))
+    terraform.get_fixture(_fixture_name(_example)).resolve_module_dir = lambda e=_example: _copy_of(e)
 
 
 def instances(state: State, resource_type: str) -> list[dict[str, Any]]:
@@ -138,7 +152,6 @@ CHECKS: dict[str, Callable[[State], None]] = {
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.parent.parent.name}/{e.name}" for e in EXAMPLES])
 def test_module_example_applies_with_its_promises_and_destroys(example: Path, request: pytest.FixtureRequest) -> None:
-    request.addfinalizer(lambda: (example / "tf_resources.json").unlink(missing_ok=True))  # pytest-terraform's record
     state = request.getfixturevalue(_fixture_name(example))  # init + apply now; destroy at teardown
     assert state.resources, "the example applied nothing"
     for name in state.outputs:
