@@ -74,7 +74,9 @@ def test_plan_dev_fails_honestly_with_terraforms_own_error_and_a_hint(iac_projec
     assert not (iac_project / "build/dev/plan.tfplan").exists(), "no plan file may look applicable"
 
 
-def test_deploy_and_destroy_of_the_local_env_provision_and_remove_the_runtime(project: Path) -> None:
+def test_deploy_and_destroy_of_the_local_env_provision_and_remove_the_runtime(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state_dir = Path(os.environ["GLUEFLOW_STATE_DIR"])
     deployed = glueflow("deploy", "--env", "local", cwd=project)
     assert deployed.returncode == 0, deployed.stderr
@@ -82,10 +84,12 @@ def test_deploy_and_destroy_of_the_local_env_provision_and_remove_the_runtime(pr
     raw_bucket = load_deployment("local", root=project).tfvars.environment.buckets.raw
     assert (state_dir / "s3" / raw_bucket / "input" / "sample-data.csv").is_file()
 
+    monkeypatch.setenv("CI", "true")  # CI answers deploy prompts, but only --yes wipes local state
     refused = glueflow("destroy", "--env", "local", cwd=project)
     assert refused.returncode == 2
     assert "without confirmation" in refused.stderr
     assert state_dir.is_dir(), "nothing is deleted without a confirmation"
+    monkeypatch.delenv("CI")
 
     destroyed = glueflow("destroy", "--env", "local", "--yes", cwd=project)
     assert destroyed.returncode == 0, destroyed.stderr

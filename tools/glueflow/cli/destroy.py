@@ -49,7 +49,7 @@ def command(
     reject_pipeline(pipeline, "destroy")
     deployment = load_deployment(env)
     if deployment.env.kind == "local":
-        confirm(f"Delete the local runtime state of env '{env}' ({deployment.state_dir})?", yes=yes)
+        confirm(f"Delete the local runtime state of env '{env}' ({deployment.state_dir})?", yes=yes, ci_answers=False)
         local_provision().destroy(deployment)
         out.print(f"[green]destroyed[/green] the local runtime state of env '{env}'")
         return

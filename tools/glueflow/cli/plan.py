@@ -73,9 +73,9 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def confirm(question: str, *, yes: bool) -> None:
-    """Ask before changing infrastructure; `--yes` or a CI environment answers for the user."""
-    if yes or in_ci():
+def confirm(question: str, *, yes: bool, ci_answers: bool = True) -> None:
+    """Ask before changing infrastructure; `--yes` (or a CI environment, where `ci_answers`) answers for the user."""
+    if yes or (ci_answers and in_ci()):
         return
     if not sys.stdin.isatty():
         raise GlueflowError("refusing to continue without confirmation: stdin is not a terminal", hint="pass --yes")
