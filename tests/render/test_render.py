@@ -117,3 +117,12 @@ def test_a_removed_job_leaves_no_stale_script(project: Path) -> None:
     stale.write_text("print('old')\n")
     render(deployment)
     assert not stale.exists()
+
+
+def test_local_backend_note_names_a_state_dir_outside_the_repo(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.setenv("GLUEFLOW_STATE_DIR", str(outside))
+    build = render(load_deployment("local", root=project)).build_dir
+    assert f"Runtime state lives in {outside.as_posix()}/." in (build / "backend.hcl").read_text()

@@ -61,7 +61,7 @@ def backend_hcl(deployment: Deployment) -> str:
     if env.kind == "local":
         return (
             "# env 'local' runs on glueflow's embedded runtime; Terraform and this backend are not used.\n"
-            f"# Runtime state lives in {deployment.state_dir.relative_to(deployment.root).as_posix()}/.\n"
+            f"# Runtime state lives in {_display_path(deployment.state_dir, deployment.root)}/.\n"
         )
     return (
         f'bucket       = "{env.state_bucket}"\n'
@@ -70,6 +70,11 @@ def backend_hcl(deployment: Deployment) -> str:
         "encrypt      = true\n"
         "use_lockfile = true\n"
     )
+
+
+def _display_path(path: Path, root: Path) -> str:
+    """Repo-relative where possible; a state dir outside the repo ($GLUEFLOW_STATE_DIR) stays absolute."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def _jinja_environment(template_dir: Path) -> jinja2.Environment:
