@@ -121,3 +121,6 @@ def test_the_committed_schema_is_hashicorp_aws_6_and_small() -> None:
     assert predicate is not None and "logical" in predicate.arguments
     assert predicate.blocks["conditions"].required and predicate.blocks["conditions"].repeatable
     assert "default_tags" in schema.provider_block().blocks
+    # References may read read-only attributes too (arn), not only arguments.
+    assert {"arn", "name", "command"} <= set(schema.readable_attributes("resource", "aws_glue_job"))
+    assert {"account_id", "arn"} <= set(schema.readable_attributes("data", "aws_caller_identity"))
