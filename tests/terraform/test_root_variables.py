@@ -45,13 +45,32 @@ Edit = Callable[[dict[str, Any]], None]
 Harness = Callable[..., dict[str, object]]
 
 
+def root_locals() -> str:
+    """terraform/main.tf's `locals` block, so its for-expressions run on real rendered values too."""
+    text = (REPO_ROOT / "terraform" / "main.tf").read_text()
+    start = text.index("\nlocals {\n")
+    end = text.index("\n}\n", start) + 3
+    return text[start:end] + STARTER_OUTPUTS
+
+
+STARTER_OUTPUTS = """
+output "starters" {
+  value = local.starters
+}
+
+output "job_keys" {
+  value = keys(local.jobs)
+}
+"""
+
+
 @pytest.fixture
 def harness(project: Path, terraform_bin: list[str]) -> Harness:
     """A rendered tmp project with terraform/ = the real variables.tf + HARNESS; returns plan(env) -> outputs."""
     config = project / "terraform"
     config.mkdir()
     shutil.copy(REPO_ROOT / "terraform" / "variables.tf", config / "variables.tf")
-    (config / "harness.tf").write_text(HARNESS)
+    (config / "harness.tf").write_text(HARNESS + root_locals())
     shutil.copytree(REPO_ROOT / "modules" / "workflow_graph", project / "modules" / "workflow_graph")
 
     def plan(env: str, edit: Edit | None = None) -> dict[str, object]:
@@ -90,6 +109,17 @@ def test_rendered_tfvars_pass_through_the_root_variable_types_unchanged(
     assert outputs["pipelines"] == rendered["pipelines"]
     assert set(outputs["start_triggers"]) == set(rendered["pipelines"])
     assert set(outputs["start_triggers"].values()) <= {"ON_DEMAND", "SCHEDULED", "EVENT"}
+    # terraform/main.tf's locals: one starter per pipeline with an upload starter, jobs keyed <pipeline>/<job>
+    with_starter = {key for key, p in rendered["pipelines"].items() if p["upload_starter"]}
+    assert set(outputs["starters"]) == with_starter
+    for key in with_starter:
+        starter = outputs["starters"][key]
+        assert starter["dlq_name"] == rendered["pipelines"][key]["upload_starter"]["function_name"] + "-dlq"
+        assert starter["idempotency_prefix"] == f"lambda-idempotency/{key}/"
+        assert starter["workflow_name"] == rendered["pipelines"][key]["workflow_name"]
+    assert sorted(outputs["job_keys"]) == sorted(
+        f"{p}/{j}" for p, pipe in rendered["pipelines"].items() for j in pipe["jobs"]
+    )
 
 
 def test_local_env_is_refused_by_the_root_configuration(harness: Harness) -> None:
