@@ -8,6 +8,7 @@ import pytest
 
 from glueflow.local.definitions import node_id
 from glueflow.local.errors import GlueApiError
+from glueflow.local.runtime import LocalRuntime
 
 from .helpers import LocalProject, finished_run, node_runs
 
@@ -391,3 +392,22 @@ def test_bookmarks_are_committed_only_by_succeeded_enabled_runs(local_project: L
     with pytest.raises(GlueApiError) as error:
         runtime.call("GetJobBookmark", {"JobName": job})
     assert error.value.code == "EntityNotFoundException"
+
+
+def test_closing_the_runtime_stops_its_runs_without_firing_triggers(local_project: LocalProject) -> None:
+    p = local_project
+    p.write_pipeline(
+        P,
+        jobs={"long": p.shell_job("sleep:60"), "on_stop": p.shell_job()},
+        triggers={"go": on_demand("long"), "stopped": when("all", ("long", "STOPPED"), start=["on_stop"])},
+    )
+    runtime = p.runtime(P)
+    run_id = runtime.call("StartWorkflowRun", {"Name": wf(p)})["RunId"]
+    _wait_for_marker(p, "long")
+    runtime.close()
+
+    reopened = p.track(LocalRuntime.for_deployment(p.deployment(P)))
+    run = reopened.call("GetWorkflowRun", {"Name": wf(p), "RunId": run_id, "IncludeGraph": True})["Run"]
+    assert run["Status"] == "STOPPED" and reopened.recovered_runs == []
+    assert [r["JobRunState"] for r in node_runs(run, name(p, "long"))] == ["STOPPED"]
+    assert node_runs(run, name(p, "on_stop")) == []

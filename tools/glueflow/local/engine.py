@@ -47,6 +47,7 @@ class EngineSettings:
     job_library_zip: Path
     max_parallel: int
     seconds_per_minute: float = 60.0  # the unit of Glue timeouts; tests shorten it
+    keep_warm: bool = True  # after a run with glueetl jobs, keep a warm Spark spare for the next run
 
 
 class Engine:
@@ -109,6 +110,16 @@ class Engine:
             self._finish_if_idle(run_id)
             return run_id
 
+    def _has_glueetl_job(self, run_id: str) -> bool:
+        snapshot, _, _ = self.store.workflow_run_extras(run_id)
+        names = {a["JobName"] for t in snapshot["Triggers"] for a in t.get("Actions", []) if a.get("JobName")}
+        jobs = (self.store.definition("job", name) for name in names)
+        return any(job and job["Command"]["Name"] == "glueetl" for job in jobs)
+
+    def _prewarm_quietly(self) -> None:
+        with contextlib.suppress(Exception):  # no Java: the next job run reports it
+            self.runner.prewarm(1)
+
     def _prewarm_for(self, run_id: str) -> None:
         """Keep one warm Spark spare while the run may still start a glueetl job it has not started yet
         (see jobs.py). A spare is not started for nothing: on 2 cores it would slow the running job down."""
@@ -146,6 +157,10 @@ class Engine:
         self.store.add_event("WorkflowRunFinished", run_id, None, {"status": run["Status"]})
         self._active.pop(run_id, None)
         self._changed.notify_all()
+        if self.settings.keep_warm and self._has_glueetl_job(run_id):
+            # A long-lived runtime (glueflow serve) starts the next run's Spark job on a ready spare (~2 s instead
+            # of ~10 s); spares retire when unused. Started after the run, so it never competes with its jobs.
+            threading.Thread(target=self._prewarm_quietly, daemon=True).start()
 
     def _node_finished(self, run_id: str | None, node: GraphNode, state: str) -> None:
         with self._lock:
@@ -688,12 +703,16 @@ class Engine:
             return "FAILED", f"{type(exc).__name__}: {exc}", (0, 0, 0)
 
     def close(self) -> None:
-        """Stop every running job process (their runs end STOPPED) and wait briefly for node threads."""
+        """Stop what is still running: workflow runs end STOPPED (their nodes STOPPED, no trigger fires), job
+        runs started outside a workflow end STOPPED; then wait briefly for the node threads."""
         with self._lock:
-            handles = list(self._handles.values())
+            for run_id in list(self._active):
+                run = self.store.workflow_run(run_id)
+                if run is not None and run["Status"] == "RUNNING":
+                    self.stop_workflow_run(run["Name"], run_id)
+            handles = [h for h in self._handles.values() if h is not None]
             self._cancelled.update(self._handles)
         for process in handles:
-            if process is not None:
-                process.stop()
+            process.stop()
         for thread in list(self._threads):
             thread.join(timeout=10)

@@ -65,6 +65,7 @@ class LocalRuntime:
         max_parallel: int | None = None,
         seconds_per_minute: float = 60.0,
         spare_idle_seconds: float = 300.0,
+        keep_warm: bool = True,
     ) -> None:
         self.state_dir = state_dir
         self.store = Store(state_dir)
@@ -77,11 +78,13 @@ class LocalRuntime:
             job_library_zip=build_dir / "glue_jobs" / JOB_LIBRARY_ZIP,
             max_parallel=max_parallel or os.cpu_count() or 2,
             seconds_per_minute=seconds_per_minute,
+            keep_warm=keep_warm,
         )
         self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url)
         self._endpoint: Any = None
         self._endpoint_lock = threading.Lock()
         self._validator = ParamValidator()
+        self._closed = False
 
     @classmethod
     def for_deployment(cls, deployment: Deployment, **options: Any) -> LocalRuntime:
@@ -129,6 +132,10 @@ class LocalRuntime:
             raise errors.invalid_input(str(ParamValidationError(report=report.generate_report())))
 
     def close(self) -> None:
+        """Stop running work (runs end STOPPED), spares and the endpoint; release the store. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
         self.engine.close()
         self.runner.close()
         with self._endpoint_lock:
