@@ -9,7 +9,7 @@ Measured, each in a fresh temporary state dir, through the embedded runtime's Gl
 - sales_analytics at scale (`--rows`, default 1M deterministic sales rows in `--files` files): the process_sales
   job run (StartedOn→CompletedOn) against a hand-written DuckDB query computing the same outputs from the same
   files (the single-machine floor), their ratio, a check that both give the same daily revenue, and the
-  bookmarked second run after adding 1% new files as a fraction of the first run's time.
+  bookmarked second run after adding 1% new files (the next day's sales) as a fraction of the first run's time.
 
 Prints a table and writes build/bench/bench-<UTC time>.json (and latest.json).
 """
@@ -161,16 +161,19 @@ def write_customers(path: Path, count: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def write_sales(folder: Path, first_file: int, files: int, rows_per_file: int, customers: int, seed: int) -> None:
-    """`files` CSV files of deterministic sales; one malformed line per file keeps the quarantine path honest."""
+def write_sales(
+    folder: Path, first_file: int, files: int, rows_per_file: int, customers: int, seed: int, days: tuple[dt.date, int]
+) -> None:
+    """`files` CSV files of deterministic sales dated within `days` (first day, count); one malformed line per
+    file keeps the quarantine path honest."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    start = dt.date(2024, 1, 1)
+    start, span = days
     for index in range(first_file, first_file + files):
         lines = [SALES_HEADER]
         base = index * rows_per_file
         for n in range(rows_per_file):
-            day = start + dt.timedelta(days=rng.randrange(366))
+            day = start + dt.timedelta(days=rng.randrange(span))
             lines.append(
                 f"{base + n + 1},C{rng.randint(1, customers):06d},P{rng.randint(1, 500):04d},{rng.randint(1, 9)},"
                 f"{rng.randint(199, 49999) / 100:.2f},{day.isoformat()},{REGIONS[rng.randrange(4)]}\n"
@@ -229,7 +232,7 @@ def bench_sales_scale(root: Path, rows: int, files: int) -> dict[str, Any]:
         output = f"s3://{buckets.processed}/bench/sales_analytics/"
         started = time.perf_counter()
         write_customers(customers_csv, customers_count)
-        write_sales(sales_dir, 0, files, per_file, customers_count, seed=7)
+        write_sales(sales_dir, 0, files, per_file, customers_count, seed=7, days=(dt.date(2024, 1, 1), 366))
         generated = time.perf_counter() - started
         arguments = {
             "--SALES_PATH": f"s3://{buckets.raw}/bench/sales/",
@@ -245,7 +248,8 @@ def bench_sales_scale(root: Path, rows: int, files: int) -> dict[str, Any]:
             job_revenue = _job_revenue(Path(s3.local_path(output)) / "daily_sales")
             duck, duck_revenue = _duckdb_seconds(sorted(sales_dir.glob("*.csv")), customers_csv)
             new_files = max(1, files // 100)
-            write_sales(sales_dir, files, new_files, per_file, customers_count, seed=8)
+            # The next day's files, as a nightly increment brings them.
+            write_sales(sales_dir, files, new_files, per_file, customers_count, seed=8, days=(dt.date(2025, 1, 1), 1))
             second_id = runtime.call("StartJobRun", {"JobName": job, "Arguments": arguments})["JobRunId"]
             second = _job_seconds(_wait_job(runtime, job, second_id))
         finally:
