@@ -73,6 +73,7 @@ def test_backend_is_per_env_with_native_locking(project: Path) -> None:
     backend = (build / "backend.hcl").read_text()
     assert 'key          = "glueflow/staging/terraform.tfstate"' in backend
     assert "use_lockfile = true" in backend
+    assert 'kms_key_id   = "arn:aws:kms:eu-west-1:222222222222:alias/glueflow-staging-tfstate"' in backend
     assert 'bucket       = "glueflow-tfstate-222222222222-eu-west-1"' in backend
 
 

@@ -68,6 +68,8 @@ def backend_hcl(deployment: Deployment) -> str:
         f'key          = "glueflow/{env.name}/terraform.tfstate"\n'
         f'region       = "{env.region}"\n'
         "encrypt      = true\n"
+        # The key terraform/bootstrap creates; without it `encrypt` would mean SSE-S3, not the bucket's CMK.
+        f'kms_key_id   = "arn:aws:kms:{env.region}:{env.account_id}:alias/{env.name_prefix}-{env.name}-tfstate"\n'
         "use_lockfile = true\n"
     )
 
