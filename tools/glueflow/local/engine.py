@@ -132,8 +132,8 @@ class Engine:
                 name = action.get("JobName")
                 job = self.store.definition("job", name) if name and name not in started else None
                 if job and job["Command"]["Name"] == "glueetl":
-                    with contextlib.suppress(Exception):  # no Java: the job run itself reports it
-                        self.runner.prewarm(1)
+                    # In a thread: the first call resolves Java (`java -version`), which must not hold the lock.
+                    threading.Thread(target=self._prewarm_quietly, daemon=True).start()
                     return
 
     def _fire(self, run_id: str, trigger: JSON) -> None:
@@ -483,15 +483,19 @@ class Engine:
                 self.store.add_event(
                     "JobRunStarted", run_id, job["Name"], {"id": job_run["Id"], "attempt": job_run["Attempt"]}
                 )
-                process = self.runner.start(launch)
+            process = self.runner.start(launch)  # outside the lock: spawning must not delay other nodes' hops
+            with self._lock:
                 self._handles[job_run["Id"]] = process
-                if self._stopping(run_id):
+                if self._stopping(run_id) or job_run["Id"] in self._cancelled:
                     threading.Thread(target=process.stop, daemon=True).start()
             if job["Command"]["Name"] == "glueetl" and run_id is not None:
                 self._prewarm_for(run_id)
             return process.wait(launch)
         except Exception as exc:  # the runtime could not start the job (no Java, missing script, ...)
-            traceback.print_exc()
+            log_path = self.logs_dir / "jobs" / f"{job_run['Id']}.log"
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with log_path.open("a", encoding="utf-8") as log:
+                log.write(f"glueflow: the job run could not start\n{traceback.format_exc()}")
             return JobOutcome("FAILED", f"{type(exc).__name__}: {exc}")
         finally:
             self._handles.pop(job_run["Id"], None)

@@ -177,7 +177,7 @@ def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 def _get_workflow_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("workflow", p["Name"], "Workflow")
     runs, token = shapes.page(rt.store.workflow_runs(p["Name"]), p)
-    result: JSON = {"Runs": [shapes.workflow_run_shape(rt.store, r, p.get("IncludeGraph", True)) for r in runs]}
+    result: JSON = {"Runs": [shapes.workflow_run_shape(rt.store, r, bool(p.get("IncludeGraph"))) for r in runs]}
     if token:
         result["NextToken"] = token
     return result
