@@ -286,10 +286,8 @@ class JobRunner:
             self._env = {**_base_env(), "JAVA_HOME": str(java_home())}
             if CdsBuilder.enabled():
                 self._env["GLUEFLOW_SPARK_CDS"] = str(cds_archive_path())
-                try:
+                with contextlib.suppress(OSError):  # e.g. a read-only home: Spark starts without the archive
                     self.cds.ensure(self._env)
-                except OSError:  # e.g. a read-only home: Spark simply starts without the archive
-                    pass
         return self._env
 
     def prewarm(self, count: int = 1) -> None:
