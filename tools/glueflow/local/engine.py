@@ -564,6 +564,10 @@ class Engine:
             "AWS_SECRET_ACCESS_KEY": "glueflow-local",
             "AWS_DEFAULT_REGION": self.settings.region,
             "AWS_REGION": self.settings.region,
+            # A profile would take precedence over the dummy keys and could point boto3 at a real account.
+            "AWS_PROFILE": None,
+            "AWS_DEFAULT_PROFILE": None,
+            "AWS_SESSION_TOKEN": None,
         }
         is_etl = job["Command"]["Name"] == "glueetl"
         return JobLaunch(

@@ -283,7 +283,8 @@ class JobRunner:
     def _environment(self) -> dict[str, str]:
         """The environment of Spark processes: JAVA_HOME, and the CDS archive once it exists."""
         if self._env is None:
-            self._env = {**_base_env(), "JAVA_HOME": str(java_home())}
+            # SPARK_LOCAL_IP: the driver's ports listen on loopback only (and Spark stops warning about it).
+            self._env = {"SPARK_LOCAL_IP": "127.0.0.1", **_base_env(), "JAVA_HOME": str(java_home())}
             if CdsBuilder.enabled():
                 self._env["GLUEFLOW_SPARK_CDS"] = str(cds_archive_path())
                 with contextlib.suppress(OSError):  # e.g. a read-only home: Spark starts without the archive

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 from botocore.exceptions import ParamValidationError
+from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel
 from botocore.validate import ParamValidator
 
@@ -44,8 +44,8 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 
 @functools.cache
 def glue_model() -> ServiceModel:
-    session = botocore.session.get_session()
-    return ServiceModel(session.get_service_data("glue"), service_name="glue")
+    # The loader, not a Session: a session would read AWS_PROFILE and fail on a profile that does not exist.
+    return ServiceModel(create_loader().load_service_model("glue", "service-2"), service_name="glue")
 
 
 def supported_operations() -> list[str]:
