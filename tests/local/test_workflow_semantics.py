@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -411,3 +412,23 @@ def test_closing_the_runtime_stops_its_runs_without_firing_triggers(local_projec
     assert run["Status"] == "STOPPED" and reopened.recovered_runs == []
     assert [r["JobRunState"] for r in node_runs(run, name(p, "long"))] == ["STOPPED"]
     assert node_runs(run, name(p, "on_stop")) == []
+
+
+def test_nodes_beyond_the_parallelism_bound_wait_visibly(local_project: LocalProject) -> None:
+    p = local_project
+    p.write_pipeline(
+        P,
+        jobs={"a": p.shell_job("sleep:1.5"), "b": p.shell_job("sleep:1.5")},
+        triggers={"go": on_demand("a", "b")},
+    )
+    runtime = p.runtime(P, max_parallel=1)
+    run_id = runtime.call("StartWorkflowRun", {"Name": wf(p)})["RunId"]
+    time.sleep(0.5)
+    during = runtime.call("GetWorkflowRun", {"Name": wf(p), "RunId": run_id})["Run"]["Statistics"]
+    run = finished_run(runtime, wf(p), run_id)
+
+    assert (during["RunningActions"], during["WaitingActions"]) == (1, 1)
+    (a,), (b,) = node_runs(run, name(p, "a")), node_runs(run, name(p, "b"))
+    first, second = sorted((a, b), key=lambda r: r["CompletedOn"])
+    assert second["CompletedOn"] - first["CompletedOn"] >= 1.4, "one at a time"
+    assert second["ExecutionTime"] <= 2, "ExecutionTime counts running, not waiting"

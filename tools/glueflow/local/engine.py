@@ -63,7 +63,10 @@ class Engine:
         self._endpoint_url = endpoint_url
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
+        # Job processes (Spark uses every core) run at most `max_parallel` at a time; crawls are light, in-process
+        # work with their own, wider bound, so a crawl never queues behind Spark jobs.
         self._slots = threading.BoundedSemaphore(settings.max_parallel)
+        self._crawl_slots = threading.BoundedSemaphore(max(4, settings.max_parallel))
         self._active: dict[str, int] = {}  # workflow run id → nodes not yet finished
         self._handles: dict[str, Any] = {}  # job run id / crawl id → JobProcess (or None while starting)
         self._cancelled: set[str] = set()  # crawl ids asked to stop
@@ -440,7 +443,12 @@ class Engine:
 
     def _run_job(self, job: JSON, job_run: JSON, action_arguments: dict[str, str]) -> None:
         run_id = job_run.get("_WorkflowRunId")
-        with self._slots:
+        if not self._slots.acquire(blocking=False):
+            with self._lock:  # every slot is busy: the run waits, visibly (JobRunState WAITING)
+                job_run.update(JobRunState="WAITING", LastModifiedOn=time.time())
+                self.store.put_job_run(job_run)
+            self._slots.acquire()
+        try:
             while True:
                 outcome = self._attempt(job, job_run, action_arguments)
                 self._finish_attempt(job, job_run, outcome)
@@ -451,6 +459,8 @@ class Engine:
                 ):
                     break
                 job_run = self._next_attempt(job_run)
+        finally:
+            self._slots.release()
         self._node_finished(run_id, GraphNode("JOB", job["Name"]), job_run["JobRunState"])
 
     def _next_attempt(self, previous: JSON) -> JSON:
@@ -478,7 +488,7 @@ class Engine:
         try:
             launch = self._launch(job, job_run, action_arguments)
             with self._lock:
-                job_run.update(JobRunState="RUNNING", LastModifiedOn=time.time())
+                job_run.update(JobRunState="RUNNING", LastModifiedOn=time.time(), _RunningOn=time.time())
                 self.store.put_job_run(job_run)
                 self.store.add_event(
                     "JobRunStarted", run_id, job["Name"], {"id": job_run["Id"], "attempt": job_run["Attempt"]}
@@ -507,7 +517,7 @@ class Engine:
                 JobRunState=outcome.state,
                 CompletedOn=now,
                 LastModifiedOn=now,
-                ExecutionTime=round(now - job_run["StartedOn"]),
+                ExecutionTime=round(now - job_run.get("_RunningOn", job_run["StartedOn"])),  # time it ran
             )
             if outcome.error_message:
                 job_run["ErrorMessage"] = outcome.error_message
@@ -659,7 +669,7 @@ class Engine:
         run_id = crawl.get("WorkflowRunId")
         log_path = Path(crawl["LogGroup"]) / crawl["LogStream"]
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._slots, log_path.open("a", encoding="utf-8") as log:
+        with self._crawl_slots, log_path.open("a", encoding="utf-8") as log:
             state, message, counts = self._crawl(crawler, crawl, log)
         now = time.time()
         with self._lock:
