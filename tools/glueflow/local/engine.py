@@ -67,6 +67,7 @@ class Engine:
         # work with their own, wider bound, so a crawl never queues behind Spark jobs.
         self._slots = threading.BoundedSemaphore(settings.max_parallel)
         self._crawl_slots = threading.BoundedSemaphore(max(4, settings.max_parallel))
+        self._busy_slots = 0
         self._active: dict[str, int] = {}  # workflow run id → nodes not yet finished
         self._handles: dict[str, Any] = {}  # job run id / crawl id → JobProcess (or None while starting)
         self._cancelled: set[str] = set()  # crawl ids asked to stop
@@ -125,7 +126,10 @@ class Engine:
 
     def _prewarm_for(self, run_id: str) -> None:
         """Keep one warm Spark spare while the run may still start a glueetl job it has not started yet
-        (see jobs.py). A spare is not started for nothing: on 2 cores it would slow the running job down."""
+        (see jobs.py). A spare is not started for nothing, nor while every slot is busy: on 2 cores it would
+        slow the running jobs down."""
+        if self._busy_slots >= self.settings.max_parallel:
+            return
         snapshot, fired, _ = self.store.workflow_run_extras(run_id)
         started = {r["JobName"] for r in self.store.job_runs_of_workflow_run(run_id)}
         for trigger in snapshot["Triggers"]:
@@ -448,6 +452,7 @@ class Engine:
                 job_run.update(JobRunState="WAITING", LastModifiedOn=time.time())
                 self.store.put_job_run(job_run)
             self._slots.acquire()
+        self._busy_slots += 1
         try:
             while True:
                 outcome = self._attempt(job, job_run, action_arguments)
@@ -460,6 +465,7 @@ class Engine:
                     break
                 job_run = self._next_attempt(job_run)
         finally:
+            self._busy_slots -= 1
             self._slots.release()
         self._node_finished(run_id, GraphNode("JOB", job["Name"]), job_run["JobRunState"])
 
