@@ -613,7 +613,11 @@ class Engine:
         )
 
     def _commit_bookmark(self, job: JSON, job_run: JSON) -> None:
-        arguments = {**job.get("DefaultArguments", {}), **job_run.get("Arguments", {})}
+        arguments = {
+            **job.get("DefaultArguments", {}),
+            **job_run.get("Arguments", {}),
+            **job.get("NonOverridableArguments", {}),
+        }
         if arguments.get("--job-bookmark-option") != BOOKMARK_ENABLE:
             return
         out = self._run_dir(job_run["Id"]) / "bookmark-out.json"
