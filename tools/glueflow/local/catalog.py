@@ -54,11 +54,11 @@ def partition_from_input(database: str, table: str, partition_input: JSON) -> JS
     }
 
 
-def apply_crawl_result(store: Store, database: str, result: Any, update_behavior: str) -> tuple[int, int, int]:
+def apply_crawl_result(store: Store, database: str, result: Any) -> tuple[int, int, int]:
     """Write a CrawlResult to the catalog in one transaction; returns (created, updated, deleted).
 
-    With `UpdateBehavior = LOG`, changes to existing tables are logged by the crawler but not written here
-    (the crawler already leaves them out of `tables_to_update`); new tables are always created, as on Glue.
+    The crawler applies the schema-change policy: under `UpdateBehavior = LOG` it leaves schema changes out of
+    `tables_to_update`, but DEPRECATE_IN_DATABASE still arrives there, so every update is written.
     """
     created = updated = deleted = 0
     with store.transaction():
@@ -66,10 +66,9 @@ def apply_crawl_result(store: Store, database: str, result: Any, update_behavior
         for table_input in result.tables_to_create:
             store.put_table(table_from_input(database, table_input, store.table(database, table_input["Name"])))
             created += 1
-        if update_behavior == "UPDATE_IN_DATABASE":
-            for table_input in result.tables_to_update:
-                store.put_table(table_from_input(database, table_input, store.table(database, table_input["Name"])))
-                updated += 1
+        for table_input in result.tables_to_update:
+            store.put_table(table_from_input(database, table_input, store.table(database, table_input["Name"])))
+            updated += 1
         for name in result.tables_to_delete:
             store.delete_table(database, name)
             deleted += 1

@@ -38,6 +38,8 @@ def _handler_for(runtime: Any) -> type[BaseHTTPRequestHandler]:
     class GlueRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "glueflow-local-glue"
+        # Keep-alive responses otherwise wait on Nagle + delayed ACK: ~47 ms per boto3 call, 2 ms without.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # requests are not logged: jobs poll, and the runtime records what matters in its store

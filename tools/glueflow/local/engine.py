@@ -723,7 +723,7 @@ class Engine:
             if crawl["CrawlId"] in self._cancelled or self._stopping(crawl.get("WorkflowRunId")):
                 log.write("Crawl cancelled: its results were not written to the catalog.\n")
                 return "CANCELLED", None, (0, 0, 0)
-            counts = apply_crawl_result(self.store, database, result, policy["UpdateBehavior"])
+            counts = apply_crawl_result(self.store, database, result)
             log.write(f"Catalog updated: {counts[0]} created, {counts[1]} updated, {counts[2]} deleted.\n")
             return "SUCCEEDED", None, counts
         except Exception as exc:
