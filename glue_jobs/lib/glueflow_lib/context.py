@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +38,7 @@ class JobContext:
         self.glue_job = glue_job
         self.bookmarks = bookmarks
         self.counters: dict[str, int] = {}
+        self.timings: dict[str, float] = {}
         self.committed = False
 
     @property
@@ -65,6 +67,16 @@ class JobContext:
         """Record a counter (rows read, written, quarantined); printed in the run summary."""
         self.counters[name] = self.counters.get(name, 0) + int(value)
         log.info("%s: %s", name, value)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Log a step's start and duration, so a long run shows where it is and where the time went."""
+        log.info("step %s …", name)
+        started = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - started
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+        log.info("step %s done in %.1fs", name, seconds)
 
     def commit(self) -> None:
         """Save bookmark state: job.commit() on Glue, BOOKMARK_OUT locally. Call once, after all writes."""

@@ -68,6 +68,14 @@ def _list_s3(uri: str, suffix: str) -> dict[str, int]:
     return found
 
 
+def exists(path: str) -> bool:
+    """Whether a file, or any object under a prefix, exists at `path`."""
+    if is_s3(path):
+        bucket, key = _split_s3(path)
+        return bool(_s3().list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("KeyCount", 0))
+    return Path(path).exists()
+
+
 def read_text(path: str) -> str:
     if is_s3(path):
         bucket, key = _split_s3(path)
