@@ -39,7 +39,7 @@ from glueflow.spec.deployment import find_root
 TERMINAL_JOB_STATES = {"SUCCEEDED", "FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED"}
 TERMINAL_RUN_STATES = {"COMPLETED", "STOPPED", "ERROR"}
 POLL_SECONDS = 0.1
-console = Console()
+console = Console(width=120)  # a table, not a wrapped mess, when stdout is a file
 
 
 @contextmanager

@@ -44,8 +44,9 @@ class DataQualityError(RuntimeError):
     """Raised after the results are written when any rule failed, so the job run FAILS."""
 
     def __init__(self, dataset: str, failed: list[RuleResult]) -> None:
-        lines = [f"  {r.rule}: {r.detail}" for r in failed]
-        super().__init__(f"{len(failed)} data-quality rule(s) failed on {dataset}:\n" + "\n".join(lines))
+        # One line: Glue (and the local runtime) report a job's ErrorMessage from the exception's text.
+        details = "; ".join(f"{r.rule}: {r.detail}" for r in failed)
+        super().__init__(f"{len(failed)} data-quality rule(s) failed on {dataset}: {details}")
         self.failed = failed
 
 
