@@ -47,3 +47,17 @@ def test_hop_latency_is_successor_start_minus_last_predecessor_completion() -> N
     }
     assert hop_latencies(graph) == [pytest.approx(0.5)]
     assert failed_nodes(graph) == ["b FAILED"]
+
+
+def test_every_pipeline_dq_rule_parses() -> None:
+    """A rule typo in a pipeline's params.dq_rules fails here (CI), not at 22:00 in the nightly run."""
+    from glueflow.spec import load_deployment
+    from glueflow_lib.dq import parse_rules
+
+    checked = 0
+    for spec in load_deployment("local", root=GOLDEN.parents[1]).specs.values():
+        for job in spec.jobs.values():
+            rules = job.params.get("dq_rules", [])
+            assert isinstance(rules, list)
+            checked += len(parse_rules([str(rule) for rule in rules]))
+    assert checked >= 5
