@@ -276,7 +276,7 @@ def bench_sales_scale(root: Path, rows: int, files: int) -> dict[str, Any]:
 
 def print_report(results: dict[str, Any]) -> None:
     table = Table(title="glueflow local end-to-end (fresh state dir per pipeline)")
-    for column in ("pipeline", "cold run s", "warm run s", "hops", "hop median s", "hop max s", "failed nodes"):
+    for column in ("pipeline", "cold run s", "warm run s", "hops", "hop median ms", "hop max ms", "failed nodes"):
         table.add_column(column, justify="left" if column in ("pipeline", "failed nodes") else "right")
     for name, row in results["pipelines"].items():
         table.add_row(
@@ -284,8 +284,8 @@ def print_report(results: dict[str, Any]) -> None:
             f"{row['cold_seconds']:.1f}",
             f"{row['warm_seconds']:.1f}",
             str(row["hops"]),
-            "—" if row["hop_median_seconds"] is None else f"{row['hop_median_seconds']:.2f}",
-            "—" if row["hop_max_seconds"] is None else f"{row['hop_max_seconds']:.2f}",
+            "—" if row["hop_median_seconds"] is None else f"{row['hop_median_seconds'] * 1000:.0f}",
+            "—" if row["hop_max_seconds"] is None else f"{row['hop_max_seconds'] * 1000:.0f}",
             ", ".join(row["failed_nodes"]) or "none",
         )
     console.print(table)
