@@ -79,3 +79,11 @@ def test_every_command_has_help_with_an_example(project: Path) -> None:
         result = glueflow(command, "--help", cwd=project)
         assert result.returncode == 0
         assert "Example:" in result.stdout
+
+
+def test_a_node_watched_for_two_states_is_one_edge_with_both_labels(project: Path) -> None:
+    result = glueflow("graph", "--pipeline", "retail_nightly", cwd=project)
+    assert result.returncode == 0, result.stderr
+    edges = [line for line in result.stdout.splitlines() if "-->" in line]
+    assert any("-- FAILED | TIMEOUT -->" in line for line in edges), edges
+    assert len(edges) == len(set(edges))

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
 
 from glueflow import terraform
 from glueflow.cli.destroy import confirm_destroy
-from glueflow.cli.main import app
 from glueflow.errors import GlueflowError
 from glueflow.render import render
 from glueflow.spec import load_deployment
@@ -94,15 +92,6 @@ def test_deploy_and_destroy_of_the_local_env_provision_and_remove_the_runtime(
     destroyed = glueflow("destroy", "--env", "local", "--yes", cwd=project)
     assert destroyed.returncode == 0, destroyed.stderr
     assert not state_dir.exists()
-
-
-def test_deploy_local_without_the_runtime_says_it_is_not_installed(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "glueflow.local.provision", None)  # makes the import fail
-    result = CliRunner().invoke(app, ["deploy", "--env", "local"])
-    assert isinstance(result.exception, GlueflowError)
-    assert "the local runtime is not installed" in str(result.exception)
 
 
 def test_destroy_prod_without_a_terminal_is_refused_before_terraform_runs(iac_project: Path) -> None:

@@ -43,14 +43,20 @@ def workflow_graph(pipeline: Pipeline) -> WorkflowGraph:
             target = _node_for(action.job_name, action.crawler_name)
             nodes.setdefault(target, "")
             edges.append((trigger_node, target))
-    return WorkflowGraph(nodes=sorted(nodes), edges=edges, labels=nodes)
+    # A trigger may watch one node for several states (FAILED or TIMEOUT): one edge, as in Glue's graph.
+    unique_edges = list(dict.fromkeys(edges))
+    return WorkflowGraph(nodes=sorted(nodes), edges=unique_edges, labels=nodes)
 
 
 def condition_labels(pipeline: Pipeline) -> dict[tuple[str, str], str]:
-    """(source node name, trigger name) → the watched state, for edge labels."""
-    return {
-        (c.job_name or c.crawler_name or "", t.name): c.state for t in pipeline.triggers.values() for c in t.conditions
-    }
+    """(source node name, trigger name) → the watched states ("FAILED | TIMEOUT"), for edge labels."""
+    labels: dict[tuple[str, str], list[str]] = {}
+    for trigger in pipeline.triggers.values():
+        for condition in trigger.conditions:
+            labels.setdefault((condition.job_name or condition.crawler_name or "", trigger.name), []).append(
+                condition.state
+            )
+    return {edge: " | ".join(states) for edge, states in labels.items()}
 
 
 def _node_for(job_name: str | None, crawler_name: str | None) -> Node:

@@ -9,7 +9,6 @@ from glueflow import terraform
 from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption, YesOption
 from glueflow.cli.plan import confirm, print_summary, reject_pipeline
-from glueflow.errors import GlueflowError
 from glueflow.spec import load_deployment
 from glueflow.spec.deployment import Deployment
 
@@ -64,12 +63,7 @@ def apply_reviewed_plan(deployment: Deployment, *, yes: bool) -> None:
 
 
 def local_provision() -> ModuleType:
-    """The local runtime's provisioning module (contract 3), imported only when an env is local."""
-    try:
-        from glueflow.local import provision
-    except ImportError as exc:
-        raise GlueflowError(
-            "the local runtime is not installed: glueflow.local.provision cannot be imported",
-            hint=f"install glueflow with its local runtime (make setup); import error: {exc}",
-        ) from exc
+    """The local runtime's provisioning module, imported only for a local env (it pulls in the runtime)."""
+    from glueflow.local import provision
+
     return provision
