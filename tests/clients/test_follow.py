@@ -133,9 +133,9 @@ def test_following_prints_one_line_per_transition_until_the_run_ends(glue: tuple
         "customer_purchases  source (CRAWLER)  RUNNING  attempt 0",
         "customer_purchases  source (CRAWLER)  SUCCEEDED  attempt 0  30.0s",
         "customer_purchases  map_purchases (JOB)  RUNNING  attempt 0",
-        "customer_purchases  run wr_0001  COMPLETED",
         "customer_purchases  map_purchases (JOB)  FAILED  attempt 1  14.0s  ValueError: bad row",
         "customer_purchases  target (CRAWLER)  NOT RUN",
+        "customer_purchases  run wr_0001  COMPLETED",  # a run's end comes after its last nodes
     ]
     assert sleeps == [2.0, 3.0, 2.0]  # backed off while unchanged, reset after the change
     assert final.status == "COMPLETED" and not final.succeeded

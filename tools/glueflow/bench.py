@@ -30,16 +30,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
+from glueflow.cli.console import out
 from glueflow.spec import Deployment, load_deployment
 from glueflow.spec.deployment import find_root
 
 TERMINAL_JOB_STATES = {"SUCCEEDED", "FAILED", "STOPPED", "TIMEOUT", "ERROR", "EXPIRED"}
 TERMINAL_RUN_STATES = {"COMPLETED", "STOPPED", "ERROR"}
 POLL_SECONDS = 0.1
-console = Console(width=120)  # a table, not a wrapped mess, when stdout is a file
+console = out  # piped output gets a fixed width (see cli.console), not a wrapped mess
 
 
 @contextmanager

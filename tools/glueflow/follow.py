@@ -442,8 +442,10 @@ class Follower:
         now = datetime.now(UTC)
         stamp = now.strftime("%H:%M:%S")
         for run in runs:
-            if self._previous.get((run.pipeline, "(run)")) != (run.status, 0):
-                self.console.print(f"{stamp}  {run.pipeline}  run {run.run_id}  {run.status}", markup=False)
+            run_line = f"{stamp}  {run.pipeline}  run {run.run_id}  {run.status}"
+            run_changed = self._previous.get((run.pipeline, "(run)")) != (run.status, 0)
+            if run_changed and not run.finished:  # a finished run is announced after its last nodes
+                self.console.print(run_line, markup=False)
             for node in run.nodes:
                 if self._previous.get((run.pipeline, node.name), (PENDING, 0)) == (node.state, node.attempts):
                     continue
@@ -454,6 +456,8 @@ class Follower:
                     f"{stamp}  {run.pipeline}  {node.name} ({node.type})  {node.state}{attempt}{took}{error}",
                     markup=False,
                 )
+            if run_changed and run.finished:
+                self.console.print(run_line, markup=False)
 
 
 # --- starting and finding runs ---------------------------------------------------------------------------------
