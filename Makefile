@@ -37,7 +37,7 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $@
 
-render: $(SETUP_STAMP) ## Render build/$(ENV)/: tfvars JSON, backend.hcl, job scripts
+render: $(SETUP_STAMP) ## Render build/<env>/: tfvars JSON, backend.hcl, job scripts
 	$(GLUEFLOW) render --env $(ENV)
 
 validate: $(SETUP_STAMP) ## Validate specs, rendered output and HCL: fmt, AWS provider schema, conventions (offline)
@@ -46,7 +46,7 @@ validate: $(SETUP_STAMP) ## Validate specs, rendered output and HCL: fmt, AWS pr
 graph: $(SETUP_STAMP) ## Print each pipeline's workflow DAG as Mermaid
 	$(GLUEFLOW) graph --env $(ENV) $(PIPELINE_FLAG)
 
-plan: $(SETUP_STAMP) ## terraform plan -out build/$(ENV)/plan.tfplan, with a summary
+plan: $(SETUP_STAMP) ## terraform plan -out build/<env>/plan.tfplan, with a summary
 	$(GLUEFLOW) plan --env $(ENV) $(PIPELINE_FLAG)
 
 deploy: $(SETUP_STAMP) ## Deploy: terraform apply of the reviewed plan (AWS) or the local runtime (local)
@@ -57,6 +57,9 @@ run: $(SETUP_STAMP) ## Start a workflow run and follow it node by node (sets its
 
 status: $(SETUP_STAMP) ## Show the latest workflow run of each pipeline
 	$(GLUEFLOW) status --env $(ENV) $(PIPELINE_FLAG)
+
+logs: $(SETUP_STAMP) ## Print a node run's log on the local runtime: make logs NODE=map_purchases [RUN_ID=...]
+	$(GLUEFLOW) logs --env $(ENV) $(PIPELINE_FLAG) --node $(NODE) $(if $(RUN_ID),--run-id $(RUN_ID),)
 
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
