@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from glueflow.iac.terraform_test import run_module_tests
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def module_tree(tmp_path: Path, *broken: str) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "tftest", root)
-    for case in broken:
-        shutil.copytree(FIXTURES / "broken" / case, root, dirs_exist_ok=True)
-    return root
-
-
-def test_a_provider_free_module_runs_its_tests_and_leaves_no_terraform_dir(tmp_path: Path) -> None:
-    root = module_tree(tmp_path)
+def test_a_provider_free_module_runs_its_tests_and_leaves_no_terraform_dir(tftest_tree: Callable[..., Path]) -> None:
+    root = tftest_tree()
     result = run_module_tests([root / "modules/naming"], root)
     assert result.passed == {"naming": 1}
     assert result.findings == []
     assert not (root / "modules/naming/.terraform").exists()
 
 
-def test_a_failing_run_is_reported_by_name(tmp_path: Path) -> None:
-    root = module_tree(tmp_path, "tftest_failing")
+def test_a_failing_run_is_reported_by_name(tftest_tree: Callable[..., Path]) -> None:
+    root = tftest_tree("tftest_failing")
     result = run_module_tests([root / "modules/naming"], root)
     assert result.passed == {}
     assert [f.render() for f in result.findings] == [
@@ -36,8 +26,8 @@ def test_a_failing_run_is_reported_by_name(tmp_path: Path) -> None:
     ]
 
 
-def test_a_module_that_needs_the_aws_provider_is_skipped_with_the_reason(tmp_path: Path) -> None:
-    root = module_tree(tmp_path)
+def test_a_module_that_needs_the_aws_provider_is_skipped_with_the_reason(tftest_tree: Callable[..., Path]) -> None:
+    root = tftest_tree()
     (root / "modules/naming/versions.tf").write_text(
         'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n'
         '      version = "~> 6.0"\n    }\n  }\n}\n'

@@ -30,6 +30,8 @@ def test_validate_terraform_passes_on_the_clean_tree_and_prints_counts(
 
 
 def test_validate_terraform_fails_with_every_problem_at_once(project: Path, hcl_tree: Callable[..., Path]) -> None:
+    # `unformatted` comes last, so its outputs.tf (described, misaligned) replaces the one `conventions` edits:
+    # 1 schema + 1 fmt + 5 conventions problems.
     result = validate(project, hcl_tree("misspelled_argument", "conventions", "unformatted"))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
