@@ -194,15 +194,44 @@ resource "aws_cloudwatch_event_target" "sns" {
 
 # --- alarms --------------------------------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = var.lambda_functions
+# Each alarm fires when one metric is above zero in a 5-minute period. Keys are alarm names after "<name>-".
+locals {
+  alarms = merge(
+    { for key, f in var.lambda_functions : "${key}-starter-errors" => {
+      description = "S3-event starter ${f.function_name} raised errors: uploads may not have started a workflow run."
+      namespace   = "AWS/Lambda"
+      metric_name = "Errors"
+      dimensions  = { FunctionName = f.function_name }
+      statistic   = "Sum"
+    } },
+    { for key, f in var.lambda_functions : "${key}-starter-dlq" => {
+      description = "Events in ${f.dlq_name}: S3 uploads the starter gave up on. Inspect and replay them."
+      namespace   = "AWS/SQS"
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = f.dlq_name }
+      statistic   = "Maximum"
+    } },
+    { for rule in local.delivered_rules : "delivery-${substr(md5(rule), 0, 8)}" => {
+      description = "EventBridge rule ${rule} failed to deliver events to its target."
+      namespace   = "AWS/Events"
+      metric_name = "FailedInvocations"
+      dimensions  = { RuleName = rule }
+      statistic   = "Sum"
+    } },
+  )
+  # This module's rules and the EVENT trigger rules defined elsewhere.
+  delivered_rules = toset(concat([for key in keys(local.rules) : "${var.name}-${key}"], var.event_rule_names))
+}
 
-  alarm_name          = "${var.name}-${each.key}-starter-errors"
-  alarm_description   = "S3-event starter ${each.value.function_name} raised errors: uploads may not have started a workflow run."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value.function_name }
-  statistic           = "Sum"
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = 300
   evaluation_periods  = 1
   threshold           = 0
@@ -212,38 +241,26 @@ resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
   tags                = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  for_each = var.lambda_functions
-
-  alarm_name          = "${var.name}-${each.key}-starter-dlq"
-  alarm_description   = "Events in ${each.value.dlq_name}: S3 uploads the starter gave up on. Inspect and replay them."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value.dlq_name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  tags                = var.tags
+# These alarms used to be three resources (lambda_errors, dlq_depth, rule_delivery) with the same alarm names. Their
+# state is forgotten, not destroyed: aws_cloudwatch_metric_alarm.this takes the alarms over by name (PutMetricAlarm
+# overwrites), whereas destroying the old addresses could run after that and delete the alarms.
+removed {
+  from = aws_cloudwatch_metric_alarm.lambda_errors
+  lifecycle {
+    destroy = false
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "rule_delivery" {
-  for_each = toset(concat([for key in keys(local.rules) : "${var.name}-${key}"], var.event_rule_names))
+removed {
+  from = aws_cloudwatch_metric_alarm.dlq_depth
+  lifecycle {
+    destroy = false
+  }
+}
 
-  alarm_name          = "${var.name}-delivery-${substr(md5(each.value), 0, 8)}"
-  alarm_description   = "EventBridge rule ${each.value} failed to deliver events to its target."
-  namespace           = "AWS/Events"
-  metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = each.value }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  tags                = var.tags
+removed {
+  from = aws_cloudwatch_metric_alarm.rule_delivery
+  lifecycle {
+    destroy = false
+  }
 }

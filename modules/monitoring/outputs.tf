@@ -10,9 +10,5 @@ output "rule_names" {
 
 output "alarm_names" {
   description = "CloudWatch alarms publishing to the topic."
-  value = concat(
-    [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.dlq_depth : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.rule_delivery : a.alarm_name],
-  )
+  value       = [for a in aws_cloudwatch_metric_alarm.this : a.alarm_name]
 }
