@@ -42,6 +42,15 @@ module "glue_iam" {
   database_names              = [for p in values(var.pipelines) : p.database_name]
   workflow_names              = [for p in values(var.pipelines) : p.workflow_name]
   security_configuration_name = local.stem
+  connections = {
+    for key, c in local.env.connections : key => {
+      name               = c.name
+      secret_arn         = c.secret_arn
+      secret_kms_key_arn = c.secret_kms_key_arn
+      subnet_id          = c.subnet_id
+      security_group_ids = c.security_group_ids
+    }
+  }
   lambda_roles = {
     for key, s in local.starters : key => {
       role_name          = s.role_name
@@ -111,6 +120,13 @@ module "glue_catalog" {
   tags        = local.tags
 }
 
+module "glue_connection" {
+  source = "../modules/glue_connection"
+
+  connections = local.env.connections
+  tags        = local.tags
+}
+
 module "glue_crawler" {
   source   = "../modules/glue_crawler"
   for_each = var.pipelines
@@ -137,6 +153,9 @@ module "glue_job" {
   security_configuration = module.glue_security.name
   kms_key_arn            = module.kms.key_arn
   tags                   = local.tags
+
+  # Jobs attach connections by name, which must exist first.
+  depends_on = [module.glue_connection]
 }
 
 module "glue_workflow" {

@@ -2,7 +2,7 @@
 # from tools/glueflow/spec/resolved.py (`TfVars`). Nullable fields there are optional() here; keep them in step.
 
 variable "environment" {
-  description = "The resolved environment (`TfVars.environment`): account, region, naming, tags, bucket names, log retention and alert addresses."
+  description = "The resolved environment (`TfVars.environment`): account, region, naming, tags, bucket names, log retention, alert addresses and the Glue JDBC connections jobs attach."
   type = object({
     name               = string
     kind               = string
@@ -22,6 +22,16 @@ variable "environment" {
       access_logs = string
     })
     job_library_s3_key = string
+    connections = map(object({
+      name               = string
+      description        = string
+      jdbc_url           = string
+      secret_arn         = string
+      secret_kms_key_arn = optional(string)
+      subnet_id          = string
+      security_group_ids = list(string)
+      availability_zone  = string
+    }))
   })
 
   validation {
@@ -57,6 +67,26 @@ variable "environment" {
   validation {
     condition     = alltrue([for name in values(var.environment.buckets) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", name))])
     error_message = "Bucket names must be 3-63 lowercase letters, digits, '.' or '-'."
+  }
+
+  validation {
+    condition = alltrue([
+      for c in values(var.environment.connections) :
+      can(regex("^arn:aws[a-z-]*:secretsmanager:${var.environment.region}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", c.secret_arn)) &&
+      (c.secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:${var.environment.region}:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(c.secret_kms_key_arn, "-"))))
+    ])
+    error_message = "connections: secret_arn must be a Secrets Manager secret ARN and secret_kms_key_arn a KMS key ARN, both in the env's region."
+  }
+
+  validation {
+    condition = alltrue([
+      for c in values(var.environment.connections) :
+      startswith(c.jdbc_url, "jdbc:") && can(regex("^[A-Za-z0-9_-]{1,255}$", c.name)) &&
+      can(regex("^subnet-[0-9a-f]+$", c.subnet_id)) && length(c.security_group_ids) > 0 &&
+      alltrue([for sg in c.security_group_ids : can(regex("^sg-[0-9a-f]+$", sg))]) &&
+      startswith(c.availability_zone, var.environment.region)
+    ])
+    error_message = "connections: a jdbc: URL, a subnet-... id, at least one sg-... id and an availability zone in the env's region."
   }
 }
 
@@ -97,6 +127,7 @@ variable "pipelines" {
       max_concurrent_runs       = number
       default_arguments         = map(string)
       non_overridable_arguments = map(string)
+      connections               = list(string)
     }))
     triggers = map(object({
       name        = string
@@ -152,6 +183,15 @@ variable "pipelines" {
       for p in values(var.pipelines) : p.upload_starter == null || can(regex("^[A-Za-z0-9_-]{1,60}$", try(p.upload_starter.function_name, "")))
     ])
     error_message = "upload_starter.function_name must be 1-60 letters, digits, '-' or '_' (it also names the Lambda role and its -dlq queue)."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for p in values(var.pipelines) : [
+        for j in values(p.jobs) : [for c in j.connections : contains([for ec in values(var.environment.connections) : ec.name], c)]
+      ]
+    ]))
+    error_message = "A job names a connection the environment does not define (envs/<env>.yaml `connections:`)."
   }
 
   validation {

@@ -1,5 +1,6 @@
 # The Glue role (jobs and crawlers) and the S3-event Lambda roles. Every statement is scoped to this deployment's
-# ARNs: its buckets and prefixes, its KMS key, its Glue log groups, its catalog databases and its workflows.
+# ARNs: its buckets and prefixes, its KMS key, its Glue log groups, its catalog databases, its workflows and its
+# JDBC connections (their secrets, secret keys, subnets and security groups).
 
 data "aws_partition" "current" {}
 
@@ -14,6 +15,14 @@ locals {
   glue_logs   = "${local.logs}:log-group:/aws-glue/*${var.security_configuration_name}*"
   catalog_dbs = [for db in var.database_names : "${local.glue}:database/${db}"]
   catalog_tbl = [for db in var.database_names : "${local.glue}:table/${db}/*"]
+
+  # JDBC connections (VPC): their secrets, the keys encrypting those secrets, and the ENIs Glue puts in their subnets.
+  ec2             = "arn:${local.partition}:ec2:${var.region}:${var.account_id}"
+  connections     = values(var.connections)
+  secret_arns     = distinct([for c in local.connections : c.secret_arn])
+  secret_key_arns = distinct(compact([for c in local.connections : c.secret_kms_key_arn]))
+  subnet_arns     = distinct([for c in local.connections : "${local.ec2}:subnet/${c.subnet_id}"])
+  sg_arns         = distinct(flatten([for c in local.connections : [for sg in c.security_group_ids : "${local.ec2}:security-group/${sg}"]]))
 }
 
 # --- Glue role -------------------------------------------------------------------------------------------------
@@ -102,6 +111,101 @@ data "aws_iam_policy_document" "glue" {
     sid       = "WorkflowRunProperties"
     actions   = ["glue:GetWorkflowRun", "glue:GetWorkflowRunProperties", "glue:PutWorkflowRunProperties"]
     resources = local.workflow
+  }
+
+  dynamic "statement" {
+    for_each = length(local.connections) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadJobConnections"
+      actions   = ["glue:GetConnection"]
+      resources = concat(["${local.glue}:catalog"], [for c in local.connections : "${local.glue}:connection/${c.name}"])
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.connections) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadConnectionSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = local.secret_arns
+    }
+  }
+
+  # Only for secrets under a customer-managed key (the aws/secretsmanager key needs no grant), only through
+  # Secrets Manager, and only for these secrets.
+  dynamic "statement" {
+    for_each = length(local.secret_key_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "DecryptConnectionSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = local.secret_key_arns
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${var.region}.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:SecretARN"
+        values   = local.secret_arns
+      }
+    }
+  }
+
+  # Glue creates an ENI in the connection's subnet with its security groups for every job run, and deletes it after.
+  dynamic "statement" {
+    for_each = length(local.connections) > 0 ? [1] : []
+
+    content {
+      sid       = "ConnectionNetworkInterfaces"
+      actions   = ["ec2:CreateNetworkInterface"]
+      resources = concat(["${local.ec2}:network-interface/*"], local.subnet_arns, local.sg_arns)
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.connections) > 0 ? [1] : []
+
+    content {
+      sid       = "DeleteConnectionNetworkInterfaces"
+      actions   = ["ec2:DeleteNetworkInterface"]
+      resources = ["${local.ec2}:network-interface/*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.connections) > 0 ? [1] : []
+
+    content {
+      sid       = "TagConnectionNetworkInterfaces"
+      actions   = ["ec2:CreateTags", "ec2:DeleteTags"]
+      resources = ["${local.ec2}:network-interface/*"]
+
+      condition {
+        test     = "ForAllValues:StringEquals"
+        variable = "aws:TagKeys"
+        values   = ["aws-glue-service-resource"]
+      }
+    }
+  }
+
+  # These EC2 reads have no resource-level permissions: AWS allows only "*".
+  dynamic "statement" {
+    for_each = length(local.connections) > 0 ? [1] : []
+
+    content {
+      sid = "DescribeConnectionNetwork"
+      actions = [
+        "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute",
+      ]
+      resources = ["*"]
+    }
   }
 
   statement {

@@ -80,6 +80,35 @@ variable "security_configuration_name" {
   type        = string
 }
 
+variable "connections" {
+  description = "Glue JDBC connections the jobs attach (the resolved `environment.connections`): the role may read them, get exactly their Secrets Manager secrets, decrypt with `secret_kms_key_arn` through Secrets Manager only, and create, tag and delete the network interfaces Glue puts in their subnets."
+  type = map(object({
+    name               = string
+    secret_arn         = string
+    secret_kms_key_arn = optional(string)
+    subnet_id          = string
+    security_group_ids = list(string)
+  }))
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for c in values(var.connections) :
+      can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", c.secret_arn)) &&
+      (c.secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(c.secret_kms_key_arn, "-"))))
+    ])
+    error_message = "secret_arn must be a Secrets Manager secret ARN (never a wildcard) and secret_kms_key_arn a KMS key ARN."
+  }
+
+  validation {
+    condition = alltrue([
+      for c in values(var.connections) :
+      can(regex("^subnet-[0-9a-f]+$", c.subnet_id)) && length(c.security_group_ids) > 0 && alltrue([for sg in c.security_group_ids : can(regex("^sg-[0-9a-f]+$", sg))])
+    ])
+    error_message = "Each connection needs a subnet-... id and at least one sg-... id."
+  }
+}
+
 variable "lambda_roles" {
   description = "One role per S3-event Lambda starter, keyed by pipeline: it may start only its workflow, write its idempotency markers, send to its DLQ and write its log group."
   type = map(object({

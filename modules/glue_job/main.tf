@@ -53,6 +53,9 @@ resource "aws_glue_job" "this" {
   default_arguments         = each.value.default_arguments
   non_overridable_arguments = each.value.non_overridable_arguments
 
+  # Glue JDBC connections (glue_connection): each run gets an ENI in the connection's subnet. Empty: no VPC.
+  connections = each.value.connections
+
   execution_property {
     max_concurrent_runs = each.value.max_concurrent_runs
   }

@@ -16,6 +16,7 @@ variable "jobs" {
     max_concurrent_runs       = optional(number, 1)
     default_arguments         = optional(map(string), {})
     non_overridable_arguments = optional(map(string), {})
+    connections               = optional(list(string), [])
   }))
 
   validation {
@@ -57,6 +58,11 @@ variable "jobs" {
       for j in values(var.jobs) : alltrue([for k in concat(keys(j.default_arguments), keys(j.non_overridable_arguments)) : startswith(k, "--")])
     ])
     error_message = "Job argument names start with '--' (Glue's --NAME convention)."
+  }
+
+  validation {
+    condition     = alltrue([for j in values(var.jobs) : length(j.connections) == length(distinct(j.connections)) && alltrue([for c in j.connections : can(regex("^[A-Za-z0-9_-]{1,255}$", c))])])
+    error_message = "A job's connections are distinct Glue connection names (letters, digits, '-', '_')."
   }
 
   validation {

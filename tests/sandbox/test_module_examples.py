@@ -136,6 +136,15 @@ def check_glue_catalog(state: State) -> None:
     instances(state, "aws_glue_catalog_database")
 
 
+def check_glue_connection(state: State) -> None:
+    for connection in instances(state, "aws_glue_connection"):
+        properties = connection["connection_properties"]
+        assert connection["connection_type"] == "JDBC"
+        assert properties["JDBC_ENFORCE_SSL"] == "true" and properties["SECRET_ID"]
+        assert not {"USERNAME", "PASSWORD"} & set(properties)
+        assert _first(connection["physical_connection_requirements"])["subnet_id"]
+
+
 CHECKS: dict[str, Callable[[State], None]] = {
     "data_lake": check_data_lake,
     "kms": check_kms,
@@ -147,6 +156,7 @@ CHECKS: dict[str, Callable[[State], None]] = {
     "glue_iam": check_glue_iam,
     "monitoring": check_monitoring,
     "glue_catalog": check_glue_catalog,
+    "glue_connection": check_glue_connection,
 }
 
 

@@ -334,3 +334,147 @@ def test_unknown_env_lists_the_envs(bad_project: Path) -> None:
         load_deployment("qa", root=bad_project)
     assert "envs/qa.yaml does not exist" in str(caught.value)
     assert caught.value.hint == "envs in this repo: dev, local, prod, staging"
+
+
+# --- connections -----------------------------------------------------------------------------------------------
+
+CONNECTION = """\
+connections:
+  warehouse:
+    jdbc_url: jdbc:redshift://wh.example.eu-west-1.redshift.amazonaws.com:5439/db
+    secret_arn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:glueflow/dev/warehouse-AbCdEf
+    subnet_id: subnet-00000000000000001
+    security_group_ids: [sg-00000000000000001]
+    availability_zone: eu-west-1a
+"""
+
+
+def with_connection(text: str, name: str = "warehouse") -> str:
+    return text.replace(
+        "  clean:\n    template: testing/noop.py.j2\n",
+        f"  clean:\n    template: testing/noop.py.j2\n    connections: [{name}]\n",
+    )
+
+
+def env_problems(root: Path, env: str) -> list[SpecProblem]:
+    with pytest.raises(SpecError) as caught:
+        load_deployment(env, root=root)
+    return caught.value.problems
+
+
+def write_env_connections(root: Path, env: str, block: str) -> str:
+    path = root / "envs" / f"{env}.yaml"
+    text = path.read_text().split("\nconnections:\n")[0].rstrip("\n").split("# Glue JDBC connections")[0].rstrip("\n")
+    text += "\n" + block
+    path.write_text(text)
+    return text
+
+
+def test_a_job_naming_a_connection_the_aws_env_lacks_lists_the_defined_ones(bad_project: Path) -> None:
+    write_env_connections(bad_project, "dev", CONNECTION)
+    text = with_connection(VALID, "warehose")
+    (bad_project / "pipelines" / "bad.yaml").write_text(text)
+    problem = only([p for p in env_problems(bad_project, "dev") if p.file == "pipelines/bad.yaml"])
+    assert problem.key_path == "jobs.clean.connections[0]"
+    assert problem.line == line_of(text, "connections: [warehose]")
+    assert problem.message == "connection 'warehose' is not defined in envs/dev.yaml"
+    assert problem.hint == "connections defined in env 'dev': warehouse"
+    assert problem.render().startswith(f"pipelines/bad.yaml:{problem.line}  jobs.clean.connections[0]:")
+
+
+def test_an_aws_env_without_connections_says_none_are_defined(bad_project: Path) -> None:
+    write_env_connections(bad_project, "dev", "")
+    (bad_project / "pipelines" / "bad.yaml").write_text(with_connection(VALID))
+    found = [p for p in env_problems(bad_project, "dev") if p.file == "pipelines/bad.yaml"]
+    # covid_hiring's load_warehouse names `warehouse` too; this file's problem is the one checked here
+    assert only(found).hint == "connections defined in env 'dev': none"
+
+
+def test_a_local_env_needs_no_connection_and_the_job_keeps_its_physical_names(bad_project: Path) -> None:
+    text = with_connection(VALID).replace("--OUTPUT: s3://${bucket.processed}/bad/", "--CONN: ${connection.warehouse}")
+    (bad_project / "pipelines" / "bad.yaml").write_text(text)
+    deployment = load_deployment("local", root=bad_project)
+    assert deployment.tfvars.environment.connections == {}
+    job = deployment.tfvars.pipelines["bad"].jobs["clean"]
+    assert job.connections == ["glueflow-local-warehouse"]
+    assert job.default_arguments["--CONN"] == "glueflow-local-warehouse"
+    assert deployment.tfvars.pipelines["bad"].jobs["report"].connections == []
+
+
+def test_connections_resolve_to_physical_names_on_aws_envs(bad_project: Path) -> None:
+    deployment = load_deployment("dev", root=bad_project)
+    connection = deployment.tfvars.environment.connections["warehouse"]
+    assert connection.name == "glueflow-dev-warehouse"
+    assert connection.secret_arn.startswith("arn:aws:secretsmanager:eu-west-1:111111111111:secret:")
+    assert (connection.subnet_id, connection.availability_zone) == ("subnet-00000000000000001", "eu-west-1a")
+    assert connection.secret_kms_key_arn is None
+    load = deployment.tfvars.pipelines["covid_hiring"].jobs["load_warehouse"]
+    assert load.connections == ["glueflow-dev-warehouse"]
+    assert load.default_arguments["--WAREHOUSE_CONNECTION"] == "glueflow-dev-warehouse"
+    assert all(not j.connections for j in deployment.tfvars.pipelines["customer_purchases"].jobs.values())
+
+
+@pytest.mark.parametrize("key", ["password", "username"])
+def test_a_connection_never_takes_credentials(bad_project: Path, key: str) -> None:
+    text = write_env_connections(bad_project, "dev", CONNECTION + f"    {key}: hunter2\n")
+    problem = only(env_problems(bad_project, "dev"))
+    assert (problem.file, problem.key_path) == ("envs/dev.yaml", f"connections.warehouse.{key}")
+    assert problem.line == line_of(text, f"{key}: hunter2")
+    assert "credentials are never in the spec" in problem.message
+    assert "secret_arn" in (problem.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        (
+            "secret_arn: arn:aws:secretsmanager:eu-west-1:111111111111:secret:glueflow/dev/warehouse-AbCdEf",
+            "secret_arn: glueflow/dev/warehouse",
+            "secret_arn",
+            "is not a Secrets Manager secret ARN",
+        ),
+        (
+            "jdbc_url: jdbc:redshift://wh.example.eu-west-1.redshift.amazonaws.com:5439/db",
+            "jdbc_url: https://wh.example.com/db",
+            "jdbc_url",
+            "is not a JDBC URL like jdbc:redshift://<host>:5439/<database>",
+        ),
+        (
+            "jdbc_url: jdbc:redshift://wh.example.eu-west-1.redshift.amazonaws.com:5439/db",
+            "jdbc_url: jdbc:redshift://wh.example.com:5439/db?user=admin&password=x",
+            "jdbc_url",
+            "must not carry credentials",
+        ),
+        ("subnet_id: subnet-00000000000000001", "subnet_id: sub-1", "subnet_id", "does not match the expected form"),
+        (
+            "availability_zone: eu-west-1a",
+            "availability_zone: us-east-1a",
+            "availability_zone",
+            "not in the env's region",
+        ),
+        (
+            "111111111111:secret:glueflow/dev/warehouse-AbCdEf",
+            "111111111111:secret:glueflow/dev/warehouse-AbCdEf\n    secret_kms_key_arn: alias/x",
+            "secret_kms_key_arn",
+            "is not a KMS key ARN",
+        ),
+    ],
+)
+def test_connection_shapes_are_checked_with_their_line(
+    bad_project: Path, old: str, new: str, key: str, expected: str
+) -> None:
+    text = write_env_connections(bad_project, "dev", CONNECTION.replace(old, new))
+    problem = only(env_problems(bad_project, "dev"))
+    assert (problem.file, problem.key_path) == ("envs/dev.yaml", f"connections.warehouse.{key}")
+    assert problem.line == line_of(text, f"{key}:")
+    assert expected in problem.message
+
+
+def test_a_connection_secret_in_another_region_is_rejected(bad_project: Path) -> None:
+    text = write_env_connections(
+        bad_project, "dev", CONNECTION.replace("secretsmanager:eu-west-1", "secretsmanager:us-east-1")
+    )
+    problem = only(env_problems(bad_project, "dev"))
+    assert problem.key_path == "connections.warehouse.secret_arn"
+    assert problem.line == line_of(text, "secret_arn:")
+    assert "region us-east-1, not the env's region eu-west-1" in problem.message

@@ -139,3 +139,33 @@ def test_missing_rendered_script_is_reported_with_the_fix(harness: Harness) -> N
     with pytest.raises(TerraformError) as caught:
         harness("dev", point_at_missing_script)
     assert "A rendered job script is missing" in " ".join(str(caught.value).split())
+
+
+def test_rendered_connections_reach_the_jobs_that_attach_them(harness: Harness, project: Path) -> None:
+    outputs = harness("dev")
+    environment = outputs["environment"]
+    assert isinstance(environment, dict)
+    warehouse = environment["connections"]["warehouse"]
+    assert warehouse["name"] == "glueflow-dev-warehouse"
+    assert warehouse["secret_kms_key_arn"] is None
+    pipelines = outputs["pipelines"]
+    assert isinstance(pipelines, dict)
+    assert pipelines["covid_hiring"]["jobs"]["load_warehouse"]["connections"] == ["glueflow-dev-warehouse"]
+
+
+def test_a_job_naming_an_undefined_connection_is_refused(harness: Harness) -> None:
+    def drop_connections(values: dict[str, Any]) -> None:
+        values["environment"]["connections"] = {}
+
+    with pytest.raises(TerraformError) as caught:
+        harness("dev", drop_connections)
+    assert "A job names a connection the environment does not define" in " ".join(str(caught.value).split())
+
+
+def test_a_connection_secret_must_be_a_secret_arn(harness: Harness) -> None:
+    def wildcard_secret(values: dict[str, Any]) -> None:
+        values["environment"]["connections"]["warehouse"]["secret_arn"] = "arn:aws:secretsmanager:eu-west-1:1:secret:*"
+
+    with pytest.raises(TerraformError) as caught:
+        harness("dev", wildcard_secret)
+    assert "secret_arn must be a Secrets Manager secret ARN" in " ".join(str(caught.value).split())

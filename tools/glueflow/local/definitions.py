@@ -71,6 +71,8 @@ def job_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environment, 
             shape.update(WorkerType=job.worker_type, NumberOfWorkers=job.number_of_workers)
         if job.max_capacity is not None:
             shape["MaxCapacity"] = job.max_capacity
+        if job.connections:  # reported as Glue does; the runtime opens none (see the local README)
+            shape["Connections"] = {"Connections": list(job.connections)}
         shapes[job.name] = shape
     return shapes
 

@@ -23,6 +23,7 @@ TRIGGER_TYPES: dict[str, out.TriggerType] = {
     "conditional": "CONDITIONAL",
 }
 JOB_LIBRARY_KEY = "glue_jobs/lib/glueflow_lib.zip"
+CREDENTIAL_KEYS = {"password", "username", "user", "passwd", "pwd", "secret", "credentials"}
 M = TypeVar("M", EnvSpec, PipelineSpec)
 
 
@@ -98,6 +99,7 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
         specs[name], sources[name] = spec, source
     if env is not None:
         problems += _check_overrides(env, env_source, specs, all_names)
+        problems += _check_connections(env, env_source, specs, sources)
     if problems or env is None:
         raise SpecError(problems)
     tfvars = _resolve(env, specs, sources, root, problems)
@@ -127,6 +129,9 @@ def _problem_from_pydantic(source: YamlSource, error: object) -> SpecProblem:
     if err["type"] == "extra_forbidden":
         message = f"unknown key '{key_path[-1]}'"
         hint = "check the spelling; README.md lists every key of the spec format"
+        if "connections" in key_path and str(key_path[-1]).lower() in CREDENTIAL_KEYS:
+            message = f"'{key_path[-1]}' is not allowed: a connection's credentials are never in the spec"
+            hint = "store them in a Secrets Manager secret and set the connection's secret_arn to its ARN"
     elif err["type"] == "literal_error":
         message = f"got {err.get('input')!r}; {message.lower()}"
     elif err["type"] == "missing":
@@ -215,6 +220,47 @@ def _check_overrides(
     return problems
 
 
+def _check_connections(
+    env: EnvSpec, source: YamlSource, specs: dict[str, PipelineSpec], sources: dict[str, YamlSource]
+) -> list[SpecProblem]:
+    """Connections live in the env's region; on aws envs every connection a job names is defined by the env.
+    Local envs need none: the runtime loads the warehouse into its own PostgreSQL."""
+    problems = []
+    for name, connection in env.connections.items():
+        if not connection.availability_zone.startswith(env.region):
+            problems.append(
+                source.problem(
+                    ("connections", name, "availability_zone"),
+                    f"availability zone '{connection.availability_zone}' is not in the env's region {env.region}",
+                )
+            )
+        for key in ("secret_arn", "secret_kms_key_arn"):
+            arn = getattr(connection, key)
+            if arn is not None and arn.split(":")[3] != env.region:
+                problems.append(
+                    source.problem(
+                        ("connections", name, key),
+                        f"'{arn}' is in region {arn.split(':')[3]}, not the env's region {env.region}",
+                        "Glue resolves a connection's secret in the connection's own region",
+                    )
+                )
+    if env.kind != "aws":
+        return problems
+    defined = ", ".join(env.connections) or "none"
+    for pipeline, spec in specs.items():
+        for job_name, job in spec.jobs.items():
+            for index, connection in enumerate(job.connections):
+                if connection not in env.connections:
+                    problems.append(
+                        sources[pipeline].problem(
+                            ("jobs", job_name, "connections", index),
+                            f"connection '{connection}' is not defined in envs/{env.name}.yaml",
+                            f"connections defined in env '{env.name}': {defined}",
+                        )
+                    )
+    return problems
+
+
 # --- resolution -----------------------------------------------------------------------------------------
 
 
@@ -256,6 +302,19 @@ def _resolve(
         schedules_enabled=env.schedules_enabled,
         buckets=buckets,
         job_library_s3_key=JOB_LIBRARY_KEY,
+        connections={
+            name: out.Connection(
+                name=_physical(env, name),
+                description=c.description or f"glueflow {env.name}: JDBC connection '{name}'",
+                jdbc_url=c.jdbc_url,
+                secret_arn=c.secret_arn,
+                secret_kms_key_arn=c.secret_kms_key_arn,
+                subnet_id=c.subnet_id,
+                security_group_ids=list(c.security_group_ids),
+                availability_zone=c.availability_zone,
+            )
+            for name, c in sorted(env.connections.items())
+        },
     )
     pipelines = {
         name: _PipelineResolver(env, environment, name, spec, sources[name], problems).resolve()
@@ -290,7 +349,13 @@ class _PipelineResolver:
             "database": self.database,
             "workflow": _physical(env, key),
             **{f"bucket.{logical}": buckets.by_logical_name(logical) for logical in out.Buckets.model_fields},
+            **{f"connection.{name}": _physical(env, name) for name in self._connection_names()},
         }
+
+    def _connection_names(self) -> list[str]:
+        """The env's connections plus those the pipeline's jobs name (a local env need not define them)."""
+        named = {c for job in self.spec.jobs.values() for c in job.connections}
+        return sorted(named | set(self.env.connections))
 
     def resolve(self) -> out.Pipeline:
         spec, override = self.spec, self.override
@@ -382,6 +447,7 @@ class _PipelineResolver:
             non_overridable_arguments=self._substitute_all(
                 job.non_overridable_arguments, ("jobs", name, "non_overridable_arguments")
             ),
+            connections=[_physical(self.env, c) for c in job.connections],
         )
 
     def _platform_arguments(self, name: str, job: JobSpec) -> dict[str, str]:

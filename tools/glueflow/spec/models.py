@@ -82,8 +82,16 @@ class JobSpec(Strict):
     params: dict[str, object] = {}
     arguments: dict[str, str] = {}
     non_overridable_arguments: dict[str, str] = {}
+    connections: list[LogicalName] = []  # names from the env's `connections:`; aws envs must define them
 
     _argument_names = field_validator("arguments", "non_overridable_arguments")(_check_argument_names)
+
+    @field_validator("connections")
+    @classmethod
+    def _distinct_connections(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"connections {value} name a connection twice")
+        return value
 
     @model_validator(mode="after")
     def _python_shell_shape(self) -> JobSpec:
@@ -257,6 +265,59 @@ class PipelineOverride(Strict):
     triggers: dict[LogicalName, TriggerOverride] = {}
 
 
+SECRET_ARN = r"^arn:aws[a-z-]*:secretsmanager:(?P<region>[a-z]{2}(-gov)?-[a-z]+-\d):\d{12}:secret:[A-Za-z0-9/_+=.@-]+$"
+KMS_KEY_ARN = r"^arn:aws[a-z-]*:kms:(?P<region>[a-z]{2}(-gov)?-[a-z]+-\d):\d{12}:key/[A-Za-z0-9-]+$"
+JDBC_URL = r"^jdbc:(redshift|postgresql|mysql|sqlserver|oracle:thin):(//)?@?[A-Za-z0-9.-]+(:\d{1,5})?([/;:][^\s]*)?$"
+
+
+class ConnectionSpec(Strict):
+    """A Glue JDBC connection (a VPC one: Glue puts an ENI in `subnet_id`). Credentials are never in the spec:
+    only the ARN of the Secrets Manager secret that holds them (Glue's SECRET_ID)."""
+
+    description: str = ""
+    jdbc_url: str
+    secret_arn: str
+    secret_kms_key_arn: str | None = None  # a customer-managed key encrypting the secret; unset = aws/secretsmanager
+    subnet_id: Annotated[str, Field(pattern=r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    security_group_ids: Annotated[
+        list[Annotated[str, Field(pattern=r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$")]], Field(min_length=1, max_length=50)
+    ]
+    availability_zone: Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$")]
+
+    @field_validator("jdbc_url")
+    @classmethod
+    def _jdbc_url(cls, value: str) -> str:
+        if not re.fullmatch(JDBC_URL, value):
+            raise ValueError(
+                f"jdbc_url '{value}' is not a JDBC URL like jdbc:redshift://<host>:5439/<database>"
+                " (no credentials in it: they live in the secret)"
+            )
+        if re.search(r"(?i)(password|pwd|user(name)?)=", value):
+            raise ValueError(
+                "jdbc_url must not carry credentials; they live in the Secrets Manager secret (secret_arn)"
+            )
+        return value
+
+    @field_validator("secret_arn")
+    @classmethod
+    def _secret_arn(cls, value: str) -> str:
+        if not re.fullmatch(SECRET_ARN, value):
+            raise ValueError(
+                f"secret_arn '{value}' is not a Secrets Manager secret ARN"
+                " (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>)"
+            )
+        return value
+
+    @field_validator("secret_kms_key_arn")
+    @classmethod
+    def _kms_key_arn(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(KMS_KEY_ARN, value):
+            raise ValueError(
+                f"secret_kms_key_arn '{value}' is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
+            )
+        return value
+
+
 class LocalSettings(Strict):
     state_dir: str | None = None
     max_parallel_nodes: Annotated[int, Field(ge=1, le=64)] | None = None
@@ -276,6 +337,7 @@ class EnvSpec(Strict):
     tags: dict[str, str] = {}
     job_defaults: JobOverride = JobOverride()
     overrides: dict[LogicalName, PipelineOverride] = {}
+    connections: dict[LogicalName, ConnectionSpec] = {}
     local: LocalSettings = LocalSettings()
 
     @model_validator(mode="after")

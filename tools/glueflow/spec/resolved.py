@@ -26,6 +26,19 @@ class Buckets(Resolved):
         return str(getattr(self, logical))
 
 
+class Connection(Resolved):
+    """A Glue JDBC connection in the env's VPC; its credentials are the Secrets Manager secret `secret_arn`."""
+
+    name: str  # <prefix>-<env>-<logical name>
+    description: str
+    jdbc_url: str
+    secret_arn: str
+    secret_kms_key_arn: str | None
+    subnet_id: str
+    security_group_ids: list[str]
+    availability_zone: str
+
+
 class Environment(Resolved):
     name: str
     kind: Literal["local", "aws"]
@@ -39,6 +52,7 @@ class Environment(Resolved):
     schedules_enabled: bool
     buckets: Buckets
     job_library_s3_key: str
+    connections: dict[str, Connection]  # keyed by logical name
 
 
 class S3TargetOut(Resolved):
@@ -73,6 +87,7 @@ class Job(Resolved):
     max_concurrent_runs: int
     default_arguments: dict[str, str]
     non_overridable_arguments: dict[str, str]
+    connections: list[str]  # physical connection names (Environment.connections[*].name)
 
 
 class ConditionOut(Resolved):
