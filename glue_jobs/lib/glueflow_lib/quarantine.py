@@ -52,18 +52,52 @@ def _typed(column: Column) -> Any:
     return F.expr(f"try_cast(trim(`{column.raw}`) AS {column.type})")
 
 
-def _problem(column: Column) -> Any:
-    """A reason string when this column's raw value is missing (and required) or does not parse, else null."""
+def _problem(column: Column, raw: Any, value: Any) -> Any:
+    """A reason string when this column's trimmed `raw` value is missing (and required) or its typed `value` is
+    null (it does not parse), else null."""
     from pyspark.sql import functions as F
 
-    raw = F.trim(F.col(f"`{column.raw}`"))
     missing = raw.isNull() | (raw == "")
-    unparsable = ~missing & _typed(column).isNull()
+    unparsable = ~missing & value.isNull()
     expected = f"a date ({column.date_format})" if column.type == "date" else f"a {column.type}"
     reason = F.when(unparsable, F.format_string(f"{column.raw} '%s' is not {expected}", raw))
     if column.required:
         reason = F.when(missing, F.lit(f"{column.raw} is missing")).otherwise(reason)
     return reason
+
+
+def typed(column: Column) -> Any:
+    """The typed value of `column` parsed from its raw text (null when it does not parse)."""
+    return _typed(column)
+
+
+def check_columns(df: Any, columns: Sequence[Column], typed_prefix: str = "_typed_") -> Any:
+    """`df` plus each typed column (named `typed_prefix` + name) plus `_quarantine_reason`: null when the row
+    parses, else every problem of the row (a line with the wrong field count: "malformed line ..."), '; '-joined.
+
+    `parse_columns` before the split: use it to add further reasons and split once (one scan, one cache).
+    Each value is trimmed and parsed once, in a projection of its own, and the reason refers to those results:
+    inlining every parse into the reason made a plan too large for whole-stage code generation.
+    """
+    from pyspark.sql import functions as F
+
+    if any(c.type == "date" and c.date_format != ISO_DATE for c in columns):
+        df.sparkSession.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+    trimmed = [f"__trim_{i}" for i in range(len(columns))]
+    values = [f"{typed_prefix}{c.name}" for c in columns]
+    parsed = df.select(
+        *[F.col(f"`{c}`") for c in df.columns],
+        *[F.trim(F.col(f"`{c.raw}`")).alias(t) for c, t in zip(columns, trimmed)],
+        *[_typed(c).alias(v) for c, v in zip(columns, values)],
+    )
+    problems = [_problem(c, F.col(t), F.col(f"`{v}`")) for c, t, v in zip(columns, trimmed, values)]
+    if CORRUPT in df.columns:
+        expected = len([c for c in df.columns if c not in (CORRUPT, SOURCE_FILE)])
+        malformed = F.format_string(f"malformed line (expected {expected} fields): %s", F.col(CORRUPT))
+        reason = F.when(F.col(CORRUPT).isNotNull(), malformed).otherwise(F.concat_ws("; ", *problems))
+    else:
+        reason = F.concat_ws("; ", *problems)
+    return parsed.withColumn(REASON, F.when(reason != "", reason)).drop(*trimmed)
 
 
 def parse_columns(df: Any, columns: Sequence[Column]) -> tuple[Any, Any]:
@@ -74,21 +108,13 @@ def parse_columns(df: Any, columns: Sequence[Column]) -> tuple[Any, Any]:
     """
     from pyspark.sql import functions as F
 
-    if any(c.type == "date" and c.date_format != ISO_DATE for c in columns):
-        df.sparkSession.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
-    problems = [_problem(c) for c in columns]
-    if CORRUPT in df.columns:
-        expected = len([c for c in df.columns if c not in (CORRUPT, SOURCE_FILE)])
-        malformed = F.format_string(f"malformed line (expected {expected} fields): %s", F.col(CORRUPT))
-        reason = F.when(F.col(CORRUPT).isNotNull(), malformed).otherwise(F.concat_ws("; ", *problems))
-    else:
-        reason = F.concat_ws("; ", *problems)
-    checked = df.withColumn(REASON, F.when(reason != "", reason))
+    prefix = "__typed_"
+    checked = check_columns(df, columns, typed_prefix=prefix)
     passthrough = [c for c in df.columns if c == SOURCE_FILE]
     valid = checked.filter(F.col(REASON).isNull()).select(
-        *[_typed(c).alias(c.name) for c in columns], *[F.col(c) for c in passthrough]
+        *[F.col(f"`{prefix}{c.name}`").alias(c.name) for c in columns], *[F.col(c) for c in passthrough]
     )
-    invalid = checked.filter(F.col(REASON).isNotNull())
+    invalid = checked.filter(F.col(REASON).isNotNull()).select(*[F.col(f"`{c}`") for c in df.columns], REASON)
     return valid, invalid
 
 
