@@ -478,3 +478,14 @@ def test_a_connection_secret_in_another_region_is_rejected(bad_project: Path) ->
     assert problem.key_path == "connections.warehouse.secret_arn"
     assert problem.line == line_of(text, "secret_arn:")
     assert "region us-east-1, not the env's region eu-west-1" in problem.message
+
+
+def test_env_schedule_overrides_are_checked_as_aws_cron(bad_project: Path) -> None:
+    (bad_project / "pipelines" / "bad.yaml").write_text(VALID)
+    env = bad_project / "envs" / "local.yaml"
+    env.write_text(env.read_text() + "overrides:\n  bad:\n    triggers:\n      start:\n        schedule: rate(1 day)\n")
+    with pytest.raises(SpecError) as caught:
+        load_deployment("local", root=bad_project)
+    problem = only(caught.value.problems)
+    assert (problem.file, problem.key_path) == ("envs/local.yaml", "overrides.bad.triggers.start.schedule")
+    assert "rate(...) is not valid for Glue triggers" in problem.message

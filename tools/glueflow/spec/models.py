@@ -26,6 +26,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _check_schedule(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_aws_cron(value)
+        except CronSyntaxError as exc:
+            raise ValueError(f"invalid schedule '{value}': {exc}") from exc
+    return value
+
+
 def _check_argument_names(arguments: dict[str, str]) -> dict[str, str]:
     for key in arguments:
         if not key.startswith("--"):
@@ -178,15 +187,7 @@ class TriggerSpec(Strict):
     enabled: bool = True
     start: Annotated[list[Action], Field(min_length=1)]
 
-    @field_validator("schedule")
-    @classmethod
-    def _aws_cron(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                parse_aws_cron(value)
-            except CronSyntaxError as exc:
-                raise ValueError(f"invalid schedule '{value}': {exc}") from exc
-        return value
+    _aws_cron = field_validator("schedule")(_check_schedule)
 
     @model_validator(mode="after")
     def _fields_match_type(self) -> TriggerSpec:
@@ -251,7 +252,7 @@ class TriggerOverride(Strict):
     enabled: bool | None = None
     schedule: str | None = None
 
-    _aws_cron = field_validator("schedule")(TriggerSpec._aws_cron.__func__)  # type: ignore[attr-defined]
+    _aws_cron = field_validator("schedule")(_check_schedule)
 
 
 class WorkflowOverride(Strict):
