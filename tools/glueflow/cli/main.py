@@ -9,7 +9,21 @@ import typer
 from rich.markup import escape
 
 from glueflow import __version__
-from glueflow.cli import graph, render, validate
+from glueflow.cli import (
+    bootstrap,
+    deploy,
+    destroy,
+    graph,
+    ingest,
+    logs,
+    plan,
+    render,
+    run,
+    scan,
+    serve,
+    status,
+    validate,
+)
 from glueflow.cli.console import err
 from glueflow.errors import GlueflowError
 
@@ -35,37 +49,22 @@ def _global_options(
         raise typer.Exit()
 
 
-app.command("render")(render.command)
-app.command("validate")(validate.command)
-app.command("graph")(graph.command)
-
-
-def _register_optional_commands() -> None:
-    """Commands whose modules arrive with later capabilities register themselves here when present."""
-    import importlib
-
-    for name in (
-        "plan",
-        "deploy",
-        "destroy",
-        "bootstrap",
-        "run",
-        "status",
-        "logs",
-        "serve",
-        "scan",
-        "ingest",
-    ):
-        try:
-            module = importlib.import_module(f"glueflow.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"glueflow.cli.{name}":
-                raise
-            continue
-        app.command(name)(module.command)
-
-
-_register_optional_commands()
+for _name, _module in {
+    "render": render,
+    "validate": validate,
+    "graph": graph,
+    "plan": plan,
+    "deploy": deploy,
+    "destroy": destroy,
+    "bootstrap": bootstrap,
+    "run": run,
+    "status": status,
+    "logs": logs,
+    "serve": serve,
+    "scan": scan,
+    "ingest": ingest,
+}.items():
+    app.command(_name)(_module.command)
 
 
 def main() -> int:
