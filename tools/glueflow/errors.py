@@ -40,9 +40,3 @@ class SpecError(GlueflowError):
         header = f"{count} problem{'s' if count != 1 else ''} in the pipeline specs:"
         super().__init__("\n".join([header, *(p.render() for p in self.problems)]), exit_code=3)
 
-
-class NotAvailableError(GlueflowError):
-    """A command whose backend is not built for this environment kind."""
-
-    def __init__(self, what: str, *, hint: str | None = None) -> None:
-        super().__init__(f"{what} is not available yet.", hint=hint, exit_code=4)
