@@ -39,4 +39,3 @@ class SpecError(GlueflowError):
         count = len(self.problems)
         header = f"{count} problem{'s' if count != 1 else ''} in the pipeline specs:"
         super().__init__("\n".join([header, *(p.render() for p in self.problems)]), exit_code=3)
-
