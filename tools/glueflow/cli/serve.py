@@ -16,7 +16,7 @@ from glueflow.cli.options import EnvOption
 from glueflow.spec import load_deployment
 
 if TYPE_CHECKING:
-    from glueflow.serve import LocalServices
+    from glueflow.local.services.serve import LocalServices
 
 
 def command(
@@ -37,7 +37,7 @@ def command(
       AWS_ENDPOINT_URL_GLUE=http://127.0.0.1:4599 aws glue get-workflow-runs --name glueflow-local-customer-purchases
       glueflow ingest data.csv --to raw/incoming/     # in another terminal: the watcher starts the workflow
     """
-    from glueflow.serve import LocalServices, ServeSettings  # boto3 and the runtime: only when used
+    from glueflow.local.services.serve import LocalServices, ServeSettings  # boto3 and the runtime: only when used
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     deployment = load_deployment(env)
@@ -55,8 +55,8 @@ def command(
 
 
 def _banner(services: LocalServices) -> None:
-    from glueflow.scheduler import describe_next
-    from glueflow.watcher import EventTriggerConsumer, LambdaConsumer
+    from glueflow.local.services.scheduler import describe_next
+    from glueflow.local.services.watcher import EventTriggerConsumer, LambdaConsumer
 
     out.print(f"[bold]Glue endpoint[/bold] {services.url}", highlight=False)
     out.print(f"  export AWS_ENDPOINT_URL_GLUE={services.url}", markup=False)

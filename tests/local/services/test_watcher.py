@@ -10,7 +10,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from glueflow.watcher import (
+from glueflow.local.services.watcher import (
     BucketScanner,
     EventBatch,
     EventTriggerConsumer,

@@ -12,8 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from glueflow.local.runtime import supported_operations
-from glueflow.scheduler import AwsSchedule
-from glueflow.watcher import LambdaConsumer, NewObject, s3_event
+from glueflow.local.services.scheduler import AwsSchedule
+from glueflow.local.services.watcher import LambdaConsumer, NewObject, s3_event
 
 from .conftest import Served, finished_run, wait_for
 from .shape_validator import shape_problems

@@ -13,10 +13,10 @@ from typing import Any
 import boto3
 import pytest
 
-from glueflow.serve import LocalServices, ServeSettings
+from glueflow.local.services.serve import LocalServices, ServeSettings
 from glueflow.spec import Deployment, load_deployment
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PROJECT = Path(__file__).resolve().parent / "project"
 
 

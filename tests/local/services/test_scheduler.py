@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from glueflow.errors import GlueflowError
-from glueflow.scheduler import AwsSchedule, CronScheduler, ScheduledStart, scheduled_starts
+from glueflow.local.services.scheduler import AwsSchedule, CronScheduler, ScheduledStart, scheduled_starts
 from glueflow.spec import load_deployment
 
 from .conftest import make_project

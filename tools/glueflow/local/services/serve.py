@@ -24,9 +24,9 @@ from typing import Any
 
 from glueflow.aws import live_endpoint, local_client, remove_endpoint_file, write_endpoint_file
 from glueflow.errors import GlueflowError
-from glueflow.scheduler import CronScheduler, ScheduledStart, scheduled_starts
+from glueflow.local.services.scheduler import CronScheduler, ScheduledStart, scheduled_starts
+from glueflow.local.services.watcher import EventTriggerConsumer, LambdaConsumer, UploadWatcher, build_consumers
 from glueflow.spec.deployment import Deployment
-from glueflow.watcher import EventTriggerConsumer, LambdaConsumer, UploadWatcher, build_consumers
 
 log = logging.getLogger(__name__)
 LOOPBACK = "127.0.0.1"  # the endpoint accepts any credentials, so it must never listen beyond this machine
