@@ -95,7 +95,7 @@ test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real app
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
-	$(BIN)/python -m glueflow.bench $(PIPELINE_FLAG)
+	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)
 
 clean: ## Remove build/ and local runtime state (keeps the venvs)
 	rm -rf build .glueflow
