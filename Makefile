@@ -18,7 +18,7 @@ YES_FLAG := $(if $(YES),--yes,)
 SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
-.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve \
+.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve stop \
         test test-sandbox lint fmt scan bench clean
 
 help: ## Show this help
@@ -66,6 +66,9 @@ logs: $(SETUP_STAMP) ## Print a node run's log on the local runtime: make logs N
 
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
+
+stop: $(SETUP_STAMP) ## Stop the env's local runtime (the background one `make run` started, or `make serve`)
+	$(GLUEFLOW) serve --env $(ENV) --stop
 
 destroy: $(SETUP_STAMP) ## Tear the deployment down (asks first)
 	$(GLUEFLOW) destroy --env $(ENV) $(PIPELINE_FLAG) $(YES_FLAG)
