@@ -24,6 +24,7 @@ from glueflow.local import errors, shapes
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
 from glueflow.local.jobs import JobRunner
+from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.render import JOB_LIBRARY_ZIP
@@ -434,13 +435,41 @@ def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
     return {"TableList": page, **({"NextToken": token} if token else {})}
 
 
+def _table(rt: LocalRuntime, database: str, name: str) -> JSON:
+    _database(rt, database)
+    table = rt.store.table(database, name)
+    if table is None:
+        raise errors.not_found(f"Table {name} not found.")
+    return table
+
+
 @operation("GetPartitions")
 def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
-    _database(rt, p["DatabaseName"])
-    if rt.store.table(p["DatabaseName"], p["TableName"]) is None:
-        raise errors.not_found(f"Table {p['TableName']} not found.")
+    table = _table(rt, p["DatabaseName"], p["TableName"])
     partitions = rt.store.partitions(p["DatabaseName"], p["TableName"])
     if p.get("Expression"):
-        raise errors.invalid_input("GetPartitions Expression filters are not supported by the local runtime")
+        matches = compile_expression(p["Expression"], table.get("PartitionKeys", []))
+        partitions = [part for part in partitions if matches(part["Values"])]
+    if p.get("Segment"):  # Glue splits the partitions into TotalSegments disjoint parts
+        segment = p["Segment"]
+        partitions = partitions[segment["SegmentNumber"] :: segment["TotalSegments"]]
     page, token = shapes.page(partitions, p)
     return {"Partitions": page, **({"NextToken": token} if token else {})}
+
+
+@operation("GetPartition")
+def _get_partition(rt: LocalRuntime, p: JSON) -> JSON:
+    _table(rt, p["DatabaseName"], p["TableName"])
+    for partition in rt.store.partitions(p["DatabaseName"], p["TableName"]):
+        if partition["Values"] == p["PartitionValues"]:
+            return {"Partition": partition}
+    raise errors.not_found("Cannot find partition.")
+
+
+@operation("BatchGetPartition")
+def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
+    """Found partitions in Partitions; values no partition has are not errors (Glue leaves them out)."""
+    _table(rt, p["DatabaseName"], p["TableName"])
+    by_values = {tuple(part["Values"]): part for part in rt.store.partitions(p["DatabaseName"], p["TableName"])}
+    wanted = [tuple(item["Values"]) for item in p["PartitionsToGet"]]
+    return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
