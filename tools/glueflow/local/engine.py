@@ -577,6 +577,7 @@ class Engine:
             "GLUEFLOW_BOOKMARK_IN": bookmark_in,
             "GLUEFLOW_BOOKMARK_OUT": str(run_dir / "bookmark-out.json"),
             "AWS_ENDPOINT_URL_GLUE": self._endpoint_url(),
+            "GLUEFLOW_S3_ROOT": str(self.s3.root),  # s3:// paths in Spark read and write these folders
             "AWS_ACCESS_KEY_ID": "glueflow-local",
             "AWS_SECRET_ACCESS_KEY": "glueflow-local",
             "AWS_DEFAULT_REGION": self.settings.region,

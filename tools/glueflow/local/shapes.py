@@ -4,9 +4,11 @@ crawlers, and paging. Every shape here matches botocore's AWSGlue model (timesta
 from __future__ import annotations
 
 import base64
+import binascii
 from typing import Any
 
 from glueflow import cost
+from glueflow.local import errors
 from glueflow.local.definitions import GraphNode, graph_of, public
 from glueflow.local.store import Store
 
@@ -178,9 +180,20 @@ def node_of_job_run(job_run: JSON) -> GraphNode:
 def page(items: list[Any], params: JSON, default_size: int = 100) -> tuple[list[Any], str | None]:
     """Offset-based NextToken paging (the token is opaque to clients, as Glue's is)."""
     token = params.get("NextToken")
-    start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
+    start = _token_offset(token) if token else 0
     size = int(params.get("MaxResults") or default_size)
     chunk = items[start : start + size]
     end = start + size
     next_token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
     return chunk, next_token
+
+
+def _token_offset(token: str) -> int:
+    """The offset a NextToken of ours encodes; anything else is InvalidInputException, as on Glue."""
+    try:
+        offset = int(base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii"))
+    except (ValueError, UnicodeError, binascii.Error):
+        raise errors.invalid_input("Invalid NextToken: it was not returned by a previous call") from None
+    if offset < 0:
+        raise errors.invalid_input("Invalid NextToken: it was not returned by a previous call")
+    return offset
