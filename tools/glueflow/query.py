@@ -129,7 +129,8 @@ def _reader(spec: dict[str, Any], files: list[Path]) -> str:
         if key in options
     )
     header = "true" if options.get("header") == "true" else "false"
-    return f"read_csv({paths}, header = {header}, columns = {columns}, auto_detect = false, hive_partitioning = false{extra})"
+    fixed = f"header = {header}, columns = {columns}, auto_detect = false, hive_partitioning = false"
+    return f"read_csv({paths}, {fixed}{extra})"
 
 
 def view_sql(spec: dict[str, Any], s3_root: Path) -> str | None:

@@ -257,7 +257,27 @@ def _get_job_run(rt: LocalRuntime, p: JSON) -> JSON:
     run = rt.store.job_run(p["RunId"])
     if run is None or run["JobName"] != p["JobName"]:
         raise errors.not_found(f"Job run not found: {p['JobName']}/{p['RunId']}")
-    return {"JobRun": shapes.job_run_shape(run)}
+    shape = shapes.job_run_shape(run)
+    if p.get("PredecessorsIncluded"):  # what the Glue console asks for: the job runs whose end started this one
+        shape["PredecessorRuns"] = _predecessor_runs(rt, run)
+    return {"JobRun": shape}
+
+
+def _predecessor_runs(rt: LocalRuntime, run: JSON) -> list[JSON]:
+    """The last attempt of each job a conditional trigger watched before starting `run`, in the same workflow run."""
+    trigger = rt.store.definition("trigger", run.get("TriggerName") or "") if run.get("TriggerName") else None
+    workflow_run = run.get("_WorkflowRunId")
+    if trigger is None or workflow_run is None:
+        return []
+    watched = [c["JobName"] for c in (trigger.get("Predicate") or {}).get("Conditions", []) if c.get("JobName")]
+    siblings = rt.store.job_runs_of_workflow_run(workflow_run)
+    found = []
+    for job in watched:
+        attempts = [r for r in siblings if r["JobName"] == job and r.get("StartedOn", 0) <= run["StartedOn"]]
+        if attempts:
+            last = max(attempts, key=lambda r: (r.get("Attempt", 0), r.get("StartedOn", 0)))
+            found.append({"JobName": job, "RunId": last["Id"]})
+    return found
 
 
 @operation("GetJobRuns")
@@ -495,3 +515,7 @@ def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
     by_values = {tuple(part["Values"]): part for part in rt.store.partitions(p["DatabaseName"], p["TableName"])}
     wanted = [tuple(item["Values"]) for item in p["PartitionsToGet"]]
     return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
+
+
+# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) register themselves here.
+from glueflow.local import lookups  # noqa: E402, F401
