@@ -22,6 +22,7 @@ from botocore.validate import ParamValidator
 
 from glueflow.glue import TriggerState, TriggerType
 from glueflow.local import errors, shapes
+from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
 from glueflow.local.jobs import JobRunner
@@ -85,6 +86,7 @@ class LocalRuntime:
         self._endpoint: Any = None
         self._endpoint_lock = threading.Lock()
         self._validator = ParamValidator()
+        self._root, self._build_dir = root, build_dir
         self._closed = False
 
     @classmethod
@@ -230,8 +232,23 @@ def _list_workflows(rt: LocalRuntime, p: JSON) -> JSON:
 # --- jobs -----------------------------------------------------------------------------------------------
 
 
+def _argument_guard(rt: LocalRuntime) -> ArgumentGuard:
+    """The boundary for caller-supplied arguments: code may come only from the project's job library and the
+    deployed scripts (what the definitions name), data only from inside the state dir."""
+    allowed: list[Path] = []
+    for job in rt.store.definitions("job"):
+        entries = [job["Command"]["ScriptLocation"]]
+        entries += [v for k, v in job.get("DefaultArguments", {}).items() if k in CODE_ARGUMENTS]
+        allowed += [Path(rt.s3.local_path(e.strip())) for value in entries for e in value.split(",") if e.strip()]
+    code_roots = [rt._root / "glue_jobs", rt._build_dir / "glue_jobs"]
+    return ArgumentGuard(rt.state_dir, code_roots, allowed)
+
+
 @operation("StartJobRun")
 def _start_job_run(rt: LocalRuntime, p: JSON) -> JSON:
+    job = rt.store.definition("job", p["JobName"])
+    if job is not None and p.get("Arguments"):
+        _argument_guard(rt).check(p["Arguments"], job.get("DefaultArguments", {}))
     return {"JobRunId": rt.engine.start_job_run(p["JobName"], p.get("Arguments") or {}, p.get("Timeout"))}
 
 
@@ -326,7 +343,10 @@ def _matches_filter(crawl: JSON, item: JSON) -> bool:
     value = crawl.get(_FILTER_FIELDS[item.get("FieldName", "STATE")])
     wanted: Any = item.get("FieldValue", "")
     if isinstance(value, float):
-        wanted = float(wanted)
+        try:
+            wanted = float(wanted)
+        except ValueError:
+            raise errors.invalid_input(f"FieldValue {str(wanted)[:50]!r} is not a number") from None
     comparisons = {
         "EQ": lambda a, b: a == b,
         "NE": lambda a, b: a != b,
@@ -418,11 +438,13 @@ def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
     _database(rt, p["DatabaseName"])
     tables = rt.store.tables(p["DatabaseName"])
     if p.get("Expression"):
-        pattern = re.compile(
-            p["Expression"].replace("*", ".*")
-            if "*" in p["Expression"] and ".*" not in p["Expression"]
-            else p["Expression"]
-        )
+        expression = p["Expression"]
+        try:
+            pattern = re.compile(
+                expression.replace("*", ".*") if "*" in expression and ".*" not in expression else expression
+            )
+        except re.error as exc:
+            raise errors.invalid_input(f"Expression is not a valid regular expression: {exc}") from None
         tables = [t for t in tables if pattern.fullmatch(t["Name"])]
     return shapes.paged("TableList", tables, p)
 

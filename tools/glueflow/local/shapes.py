@@ -4,10 +4,13 @@ crawlers, and paging. Every shape here matches botocore's AWSGlue model (timesta
 from __future__ import annotations
 
 import base64
+import binascii
 from collections.abc import Callable
 from typing import Any
 
+from glueflow import cost
 from glueflow.glue import CrawlerState, CrawlState, JobRunState
+from glueflow.local import errors
 from glueflow.local.definitions import graph_of, public
 from glueflow.local.store import Store
 
@@ -56,13 +59,19 @@ def crawler_history_shape(crawl: JSON) -> JSON:
         "Summary": _summary(crawl),
         "LogGroup": crawl["LogGroup"],
         "LogStream": crawl["LogStream"],
-        "DPUHour": 0.0,
+        "DPUHour": _dpu_hour(crawl),
     }
     if crawl.get("CompletedOn"):
         shape["EndTime"] = crawl["CompletedOn"]
     if crawl.get("ErrorMessage"):
         shape["ErrorMessage"] = crawl["ErrorMessage"]
     return shape
+
+
+def _dpu_hour(crawl: JSON) -> float:
+    """DPU-hours the crawl used (no DPU is allocated locally: priced as cost.LOCAL_CRAWLER_DPU for its duration)."""
+    end = crawl.get("CompletedOn") or crawl["StartedOn"]
+    return round(cost.LOCAL_CRAWLER_DPU * (end - crawl["StartedOn"]) / 3600, 6)
 
 
 def _summary(crawl: JSON) -> str:
@@ -172,7 +181,7 @@ def crawler_metrics(store: Store, name: str) -> JSON:
 def page(items: list[Any], params: JSON, default_size: int = 100) -> tuple[list[Any], str | None]:
     """Offset-based NextToken paging (the token is opaque to clients, as Glue's is)."""
     token = params.get("NextToken")
-    start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
+    start = _token_offset(token) if token else 0
     size = int(params.get("MaxResults") or default_size)
     chunk = items[start : start + size]
     end = start + size
@@ -189,3 +198,14 @@ def paged(
     if token:
         response["NextToken"] = token
     return response
+
+
+def _token_offset(token: str) -> int:
+    """The offset a NextToken of ours encodes; anything else is InvalidInputException, as on Glue."""
+    try:
+        offset = int(base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii"))
+    except (ValueError, UnicodeError, binascii.Error):
+        raise errors.invalid_input("Invalid NextToken: it was not returned by a previous call") from None
+    if offset < 0:
+        raise errors.invalid_input("Invalid NextToken: it was not returned by a previous call")
+    return offset

@@ -172,13 +172,27 @@ def _enabled_pipelines(
     return [pipeline]
 
 
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path`, resolved with its symlinks, stays inside `folder` (no `..` or absolute escape)."""
+    resolved, base = path.resolve(), folder.resolve()
+    return resolved == base or base in resolved.parents
+
+
 def _check_pipeline_files(spec: PipelineSpec, source: YamlSource, stem: str, root: Path) -> list[SpecProblem]:
     problems = check_pipeline(spec, source)
     if spec.name != stem:
         problems.append(source.problem(("name",), f"name '{spec.name}' must match the file name '{stem}'"))
     templates = sorted(p.relative_to(root / "glue_jobs").as_posix() for p in (root / "glue_jobs").rglob("*.py.j2"))
     for job_name, job in spec.jobs.items():
-        if not (root / "glue_jobs" / job.template).is_file():
+        if not _within(root / "glue_jobs" / job.template, root / "glue_jobs"):
+            problems.append(
+                source.problem(
+                    ("jobs", job_name, "template"),
+                    f"template '{job.template}' is outside glue_jobs/",
+                    "templates are paths relative to glue_jobs/ inside the project",
+                )
+            )
+        elif not (root / "glue_jobs" / job.template).is_file():
             problems.append(
                 source.problem(
                     ("jobs", job_name, "template"),
@@ -187,7 +201,17 @@ def _check_pipeline_files(spec: PipelineSpec, source: YamlSource, stem: str, roo
                 )
             )
     for index, sample in enumerate(spec.sample_data):
-        if not (root / "pipelines" / sample.file).is_file():
+        if ".." in sample.key.split("/"):
+            problems.append(source.problem(("sample_data", index, "key"), f"key '{sample.key}' has a '..' segment"))
+        if not _within(root / "pipelines" / sample.file, root):
+            problems.append(
+                source.problem(
+                    ("sample_data", index, "file"),
+                    f"file '{sample.file}' is outside the project",
+                    "sample data files are paths relative to pipelines/ inside the project",
+                )
+            )
+        elif not (root / "pipelines" / sample.file).is_file():
             problems.append(
                 source.problem(("sample_data", index, "file"), f"file 'pipelines/{sample.file}' does not exist")
             )

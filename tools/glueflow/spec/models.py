@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from glueflow.cost import DEFAULT_CRAWLER_DPU_HOUR_USD, DEFAULT_JOB_DPU_HOUR_USD, Pricing
 from glueflow.glue import (
     EVENT_BATCH_SIZE,
     EVENT_BATCH_WINDOW_SECONDS,
@@ -340,6 +341,16 @@ class LocalSettings(Strict):
     max_parallel_nodes: Annotated[int, Field(ge=1, le=64)] | None = None
 
 
+class PricingSpec(Strict):
+    """USD per DPU-hour; the defaults are the us-east-1 list prices (see glueflow.cost)."""
+
+    job_dpu_hour_usd: Annotated[float, Field(ge=0, le=100)] = DEFAULT_JOB_DPU_HOUR_USD
+    crawler_dpu_hour_usd: Annotated[float, Field(ge=0, le=100)] = DEFAULT_CRAWLER_DPU_HOUR_USD
+
+    def pricing(self) -> Pricing:
+        return Pricing(job_dpu_hour=self.job_dpu_hour_usd, crawler_dpu_hour=self.crawler_dpu_hour_usd)
+
+
 class EnvSpec(Strict):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{0,9}$")]
     kind: Literal["local", "aws"]
@@ -356,6 +367,7 @@ class EnvSpec(Strict):
     overrides: dict[LogicalName, PipelineOverride] = {}
     connections: dict[LogicalName, ConnectionSpec] = {}
     local: LocalSettings = LocalSettings()
+    pricing: PricingSpec = PricingSpec()
 
     @model_validator(mode="after")
     def _aws_envs_need_state(self) -> EnvSpec:
