@@ -28,9 +28,7 @@ def _tagged(definitions: list[JSON], wanted: dict[str, str] | None) -> list[str]
 
 
 def _names_page(rt: LocalRuntime, kind: str, p: JSON, key: str, found: list[JSON] | None = None) -> JSON:
-    names = _tagged(found if found is not None else rt.store.definitions(kind), p.get("Tags"))
-    page, token = shapes.page(names, p)
-    return {key: page, **({"NextToken": token} if token else {})}
+    return shapes.paged(key, _tagged(found if found is not None else rt.store.definitions(kind), p.get("Tags")), p)
 
 
 @operation("ListJobs")
@@ -123,8 +121,7 @@ def _get_table_versions(rt: LocalRuntime, p: JSON) -> JSON:
     if rt.store.table(p["DatabaseName"], p["TableName"]) is None:
         raise errors.not_found(f"Table {p['TableName']} not found.")
     versions = rt.store.table_versions(p["DatabaseName"], p["TableName"])
-    page, token = shapes.page([{"Table": v, "VersionId": v["VersionId"]} for v in versions], p)
-    return {"TableVersions": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("TableVersions", versions, p, shape=lambda v: {"Table": v, "VersionId": v["VersionId"]})
 
 
 # --- SearchTables ---------------------------------------------------------------------------------------------
@@ -190,5 +187,4 @@ def _search_tables(rt: LocalRuntime, p: JSON) -> JSON:
     for criterion in reversed(p.get("SortCriteria", [])):
         field = criterion.get("FieldName", "Name")
         tables.sort(key=lambda t, f=field: str(t.get(f, "")), reverse=criterion.get("Sort") == "DESC")
-    page, token = shapes.page(tables, p)
-    return {"TableList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("TableList", tables, p)

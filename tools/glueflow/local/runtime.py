@@ -20,6 +20,7 @@ from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel
 from botocore.validate import ParamValidator
 
+from glueflow.glue import TriggerState, TriggerType
 from glueflow.local import errors, shapes
 from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
@@ -179,11 +180,13 @@ def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 @operation("GetWorkflowRuns")
 def _get_workflow_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("workflow", p["Name"], "Workflow")
-    runs, token = shapes.page(rt.store.workflow_runs(p["Name"]), p)
-    result: JSON = {"Runs": [shapes.workflow_run_shape(rt.store, r, bool(p.get("IncludeGraph"))) for r in runs]}
-    if token:
-        result["NextToken"] = token
-    return result
+    include_graph = bool(p.get("IncludeGraph"))
+    return shapes.paged(
+        "Runs",
+        rt.store.workflow_runs(p["Name"]),
+        p,
+        shape=lambda r: shapes.workflow_run_shape(rt.store, r, include_graph),
+    )
 
 
 @operation("StopWorkflowRun")
@@ -224,8 +227,7 @@ def _get_workflow(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("ListWorkflows")
 def _list_workflows(rt: LocalRuntime, p: JSON) -> JSON:
-    names, token = shapes.page([w["Name"] for w in rt.store.definitions("workflow")], p, 25)
-    return {"Workflows": names, **({"NextToken": token} if token else {})}
+    return shapes.paged("Workflows", [w["Name"] for w in rt.store.definitions("workflow")], p, 25)
 
 
 # --- jobs -----------------------------------------------------------------------------------------------
@@ -283,8 +285,7 @@ def _predecessor_runs(rt: LocalRuntime, run: JSON) -> list[JSON]:
 @operation("GetJobRuns")
 def _get_job_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("job", p["JobName"], "Job")
-    runs, token = shapes.page(rt.store.job_runs(p["JobName"]), p)
-    return {"JobRuns": [shapes.job_run_shape(r) for r in runs], **({"NextToken": token} if token else {})}
+    return shapes.paged("JobRuns", rt.store.job_runs(p["JobName"]), p, shape=shapes.job_run_shape)
 
 
 @operation("GetJob")
@@ -294,8 +295,7 @@ def _get_job(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetJobs")
 def _get_jobs(rt: LocalRuntime, p: JSON) -> JSON:
-    jobs, token = shapes.page([public(j) for j in rt.store.definitions("job")], p)
-    return {"Jobs": jobs, **({"NextToken": token} if token else {})}
+    return shapes.paged("Jobs", rt.store.definitions("job"), p, shape=public)
 
 
 @operation("GetJobBookmark")
@@ -336,11 +336,9 @@ def _get_crawler(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetCrawlers")
 def _get_crawlers(rt: LocalRuntime, p: JSON) -> JSON:
-    crawlers, token = shapes.page(rt.store.definitions("crawler"), p)
-    return {
-        "Crawlers": [shapes.crawler_shape(rt.store, c) for c in crawlers],
-        **({"NextToken": token} if token else {}),
-    }
+    return shapes.paged(
+        "Crawlers", rt.store.definitions("crawler"), p, shape=lambda c: shapes.crawler_shape(rt.store, c)
+    )
 
 
 @operation("ListCrawls")
@@ -350,8 +348,7 @@ def _list_crawls(rt: LocalRuntime, p: JSON) -> JSON:
     crawls = [shapes.crawler_history_shape(c) for c in rt.store.crawls(p["CrawlerName"])]
     for item in p.get("Filters", []):
         crawls = [c for c in crawls if _matches_filter(c, item)]
-    page, token = shapes.page(crawls, p, 20)
-    return {"Crawls": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Crawls", crawls, p, 20)
 
 
 _FILTER_FIELDS = {
@@ -386,8 +383,7 @@ def _matches_filter(crawl: JSON, item: JSON) -> bool:
 def _get_crawler_metrics(rt: LocalRuntime, p: JSON) -> JSON:
     names = p.get("CrawlerNameList") or [c["Name"] for c in rt.store.definitions("crawler")]
     metrics = [shapes.crawler_metrics(rt.store, n) for n in names if rt.store.definition("crawler", n)]
-    page, token = shapes.page(metrics, p)
-    return {"CrawlerMetricsList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("CrawlerMetricsList", metrics, p)
 
 
 # --- triggers -------------------------------------------------------------------------------------------
@@ -404,28 +400,27 @@ def _get_triggers(rt: LocalRuntime, p: JSON) -> JSON:
     if p.get("DependentJobName"):
         job = p["DependentJobName"]
         triggers = [t for t in triggers if any(a.get("JobName") == job for a in t.get("Actions", []))]
-    page, token = shapes.page([public(t) for t in triggers], p)
-    return {"Triggers": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Triggers", triggers, p, shape=public)
 
 
 @operation("StartTrigger")
 def _start_trigger(rt: LocalRuntime, p: JSON) -> JSON:
     """ON_DEMAND: starts a run of its workflow. SCHEDULED/CONDITIONAL/EVENT: activates it."""
     trigger = rt._definition("trigger", p["Name"], "Trigger")
-    if trigger["Type"] == "ON_DEMAND":
+    if trigger["Type"] == TriggerType.ON_DEMAND:
         if trigger.get("WorkflowName"):
             rt.engine.start_workflow_run(trigger["WorkflowName"])
     else:
-        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "ACTIVATED"})
+        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": TriggerState.ACTIVATED})
     return {"Name": trigger["Name"]}
 
 
 @operation("StopTrigger")
 def _stop_trigger(rt: LocalRuntime, p: JSON) -> JSON:
     trigger = rt._definition("trigger", p["Name"], "Trigger")
-    if trigger["Type"] == "ON_DEMAND":
+    if trigger["Type"] == TriggerType.ON_DEMAND:
         raise errors.invalid_input(f"Trigger {p['Name']} is ON_DEMAND and cannot be stopped")
-    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "DEACTIVATED"})
+    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": TriggerState.DEACTIVATED})
     return {"Name": trigger["Name"]}
 
 
@@ -442,8 +437,7 @@ def _get_database(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetDatabases")
 def _get_databases(rt: LocalRuntime, p: JSON) -> JSON:
-    page, token = shapes.page(rt.store.databases(), p)
-    return {"DatabaseList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("DatabaseList", rt.store.databases(), p)
 
 
 def _database(rt: LocalRuntime, name: str) -> None:
@@ -473,8 +467,7 @@ def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
         except re.error as exc:
             raise errors.invalid_input(f"Expression is not a valid regular expression: {exc}") from None
         tables = [t for t in tables if pattern.fullmatch(t["Name"])]
-    page, token = shapes.page(tables, p)
-    return {"TableList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("TableList", tables, p)
 
 
 def _table(rt: LocalRuntime, database: str, name: str) -> JSON:
@@ -495,8 +488,7 @@ def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
     if p.get("Segment"):  # Glue splits the partitions into TotalSegments disjoint parts
         segment = p["Segment"]
         partitions = partitions[segment["SegmentNumber"] :: segment["TotalSegments"]]
-    page, token = shapes.page(partitions, p)
-    return {"Partitions": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Partitions", partitions, p)
 
 
 @operation("GetPartition")
