@@ -13,6 +13,7 @@ from typer.models import CommandInfo
 
 from glueflow import __version__
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 
 # Command → (module with its `command` function, the one-line summary `glueflow --help` lists). The modules are
 # imported only when their command runs or shows its own --help: they pull in pydantic, Jinja, HCL, boto3 and
@@ -61,6 +62,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": (
         "glueflow.cli.ingest",
         "Upload files to the env's raw bucket: S3 on AWS, the local bucket folder for env local.",
+    ),
+    "query": (
+        "glueflow.cli.query",
+        "Run SQL over the env's Glue Data Catalog: DuckDB on the local buckets, Athena on an aws env.",
     ),
 }
 
@@ -141,7 +146,7 @@ def main() -> int:
         if exc.hint:
             err.print(f"  [dim]hint:[/dim] {escape(exc.hint)}")
         return exc.exit_code
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":
