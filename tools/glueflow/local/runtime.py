@@ -176,7 +176,7 @@ def _start_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetWorkflowRun")
 def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
-    run = rt.engine._run_of(p["Name"], p["RunId"])
+    run = rt.engine.workflow_run(p["Name"], p["RunId"])
     return {"Run": shapes.workflow_run_shape(rt.store, run, bool(p.get("IncludeGraph")))}
 
 
@@ -206,7 +206,7 @@ def _resume_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetWorkflowRunProperties")
 def _get_run_properties(rt: LocalRuntime, p: JSON) -> JSON:
-    run = rt.engine._run_of(p["Name"], p["RunId"])
+    run = rt.engine.workflow_run(p["Name"], p["RunId"])
     return {"RunProperties": dict(run.get("WorkflowRunProperties", {}))}
 
 
