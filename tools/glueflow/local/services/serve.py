@@ -86,7 +86,7 @@ class LocalServices:
         self._claim(state_dir)
         provision.deploy(self.deployment)
         self.runtime = runtime.LocalRuntime.for_deployment(
-            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds
+            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds, replace_spares=True
         )
         self.server = endpoint.start_endpoint(self.runtime, host=LOOPBACK, port=self.settings.port)
         write_endpoint_file(state_dir, self.url)
