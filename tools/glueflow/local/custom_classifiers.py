@@ -8,7 +8,8 @@ file or not, so "first match wins, else built-in" is that rule.
 What counts as recognising, where the docs leave it open (our choices):
 - CSV: the sampled rows split on `Delimiter` (quoted with `QuoteSymbol`) into a consistent number of fields
   (at least two, or one with `AllowSingleColumn`) for at least half the rows, and there is a data row below
-  any header, as the built-in CSV classifier requires. A file that parses as JSON is left to the JSON classifiers: a JSON line also "splits" on commas.
+  any header, as the built-in CSV classifier requires. A file that parses as JSON is left to the JSON
+  classifiers: a JSON line also "splits" on commas.
   `ContainsHeader` PRESENT takes the first row as the header, ABSENT never does, UNKNOWN applies the built-in
   heuristic. `Header` names the columns (col<N> beyond its length); otherwise the header row does, else col0...
   `DisableValueTrimming` makes a cell with surrounding spaces a string.
