@@ -17,6 +17,7 @@ from glueflow.cli import (
     ingest,
     logs,
     plan,
+    query,
     render,
     run,
     scan,
@@ -26,6 +27,7 @@ from glueflow.cli import (
 )
 from glueflow.cli.console import err
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 
 app = typer.Typer(
     name="glueflow",
@@ -63,6 +65,7 @@ for _name, _module in {
     "serve": serve,
     "scan": scan,
     "ingest": ingest,
+    "query": query,
 }.items():
     app.command(_name)(_module.command)
 
@@ -81,7 +84,7 @@ def main() -> int:
         if exc.hint:
             err.print(f"  [dim]hint:[/dim] {escape(exc.hint)}")
         return exc.exit_code
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

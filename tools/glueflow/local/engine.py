@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from glueflow import cost
+from glueflow.glue import FINAL_CRAWL_STATES
+from glueflow.glue import FINAL_JOB_RUN_STATES as FINAL_JOB_STATES
 from glueflow.local import errors
 from glueflow.local.catalog import apply_crawl_result, spark_catalog
 from glueflow.local.definitions import GraphNode, action_node, condition_node, condition_state, downstream
@@ -29,8 +31,6 @@ from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 
 JSON = dict[str, Any]
-FINAL_JOB_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED")
-FINAL_CRAWL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED", "ERROR")
 BOOKMARK_ENABLE = "job-bookmark-enable"
 BOOKMARK_PAUSE = "job-bookmark-pause"
 
@@ -90,7 +90,11 @@ class Engine:
                 f"Concurrent runs exceeded for workflow: {workflow['Name']} (MaxConcurrentRuns = {limit})"
             )
 
-    def start_workflow_run(self, name: str, properties: dict[str, str] | None = None) -> str:
+    def start_workflow_run(
+        self, name: str, properties: dict[str, str] | None = None, batch_condition: dict[str, int] | None = None
+    ) -> str:
+        """`batch_condition`: the EventBatchingCondition that fired an EVENT start trigger (the run's
+        StartingEventBatchCondition)."""
         with self._lock:
             workflow = self._workflow(name)
             self._check_workflow_capacity(workflow)
@@ -106,6 +110,8 @@ class Engine:
                 "StartedOn": time.time(),
                 "Status": "RUNNING",
             }
+            if batch_condition is not None:
+                run["StartingEventBatchCondition"] = batch_condition
             self.store.insert_workflow_run(run, {"Triggers": triggers})
             self.store.add_event("WorkflowRunStarted", run_id, None, {"workflow": name})
             self._active[run_id] = 0

@@ -154,7 +154,7 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
     sys.argv = [spec["script"], *spec["argv"]]
     started = time.time()
     try:
-        if spec["kind"] == "glueetl":
+        if spec["spark"]:  # glueflow.glue.JOB_KINDS decides; this process imports nothing of glueflow
             spark = spark or build_session(spec["app_name"], Path(spec["cwd"]))
             if os.environ.get("GLUEFLOW_S3_ROOT"):
                 from glueflow.local.s3_mount import mount_buckets
