@@ -22,6 +22,7 @@ from glueflow.cli import (
     scan,
     serve,
     status,
+    ui,
     validate,
 )
 from glueflow.cli.console import err
@@ -63,6 +64,7 @@ for _name, _module in {
     "serve": serve,
     "scan": scan,
     "ingest": ingest,
+    "ui": ui,
 }.items():
     app.command(_name)(_module.command)
 

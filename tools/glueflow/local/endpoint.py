@@ -34,7 +34,7 @@ class EndpointServer:
         self._thread.join(timeout=5)
 
 
-def _handler_for(runtime: Any) -> type[BaseHTTPRequestHandler]:
+def _handler_for(runtime: Any, web: Any = None) -> type[BaseHTTPRequestHandler]:
     class GlueRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "glueflow-local-glue"
@@ -57,7 +57,21 @@ def _handler_for(runtime: Any) -> type[BaseHTTPRequestHandler]:
             self._reply(status, {"__type": code, "message": message})
 
         def do_GET(self) -> None:
-            self._error(405, "MethodNotAllowedException", "the Glue endpoint takes POST / (AWS JSON 1.1)")
+            if web is None:
+                self._error(405, "MethodNotAllowedException", "the Glue endpoint takes POST / (AWS JSON 1.1)")
+                return
+            try:
+                response = web.get(self.path, self.headers.get("Host"))
+            except Exception as exc:
+                traceback.print_exc()
+                response = web.failure(exc)
+            self.send_response(response.status)
+            for name, value in {**web.headers, **response.headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
 
         def do_POST(self) -> None:
             target = self.headers.get("X-Amz-Target", "")
@@ -86,11 +100,12 @@ def _handler_for(runtime: Any) -> type[BaseHTTPRequestHandler]:
     return GlueRequestHandler
 
 
-def start_endpoint(runtime: Any, host: str = "127.0.0.1", port: int = 0) -> EndpointServer:
-    """Serve `runtime` (a LocalRuntime) on host:port in a background thread; port 0 picks a free port."""
+def start_endpoint(runtime: Any, host: str = "127.0.0.1", port: int = 0, web: Any = None) -> EndpointServer:
+    """Serve `runtime` (a LocalRuntime) on host:port in a background thread; port 0 picks a free port.
+    `web` (a `glueflow.web.app.ConsoleApp`) answers GET requests: the web console; without it GET is refused."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"the local Glue endpoint binds loopback only, not {host!r}")
-    server = ThreadingHTTPServer((host, port), _handler_for(runtime))
+    server = ThreadingHTTPServer((host, port), _handler_for(runtime, web))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="glue-endpoint", daemon=True)
     thread.start()

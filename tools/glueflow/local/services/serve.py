@@ -85,7 +85,9 @@ class LocalServices:
             )
         provision.deploy(self.deployment)
         self.runtime = runtime.LocalRuntime.for_deployment(self.deployment)
-        self.server = endpoint.start_endpoint(self.runtime, host=LOOPBACK, port=self.settings.port)
+        self.server = endpoint.start_endpoint(
+            self.runtime, host=LOOPBACK, port=self.settings.port, web=self._console(self.runtime)
+        )
         write_endpoint_file(state_dir, self.url)
         region = self.deployment.tfvars.environment.region
         if self.settings.scheduler:
@@ -96,6 +98,18 @@ class LocalServices:
             self.consumers = build_consumers(self.deployment, self.url, self._start_event_run)
             self.watcher = UploadWatcher(state_dir, region, self.consumers, interval=self.settings.watch_interval)
             self.watcher.start()
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.url}/"
+
+    def _console(self, runtime: Any) -> Any:
+        """The read-only web console, reading through the runtime's Glue API (served on GET by the endpoint)."""
+        from glueflow.web.app import ConsoleApp
+        from glueflow.web.views import Console, Names
+
+        names = Names.of(self.deployment.tfvars)
+        return ConsoleApp(Console(runtime.call, self.deployment.state_dir, names), title=self.deployment.env.name)
 
     def close(self) -> None:
         """Stop the event sources first (no new runs), then the endpoint, then the runtime."""
