@@ -113,7 +113,7 @@ class Attempt:
     dpu_seconds: str
     cost: str
     error: str
-    arguments: dict[str, str]
+    arguments: dict[str, tuple[str, str]]  # name → (value, default | run | fixed)
     counters: dict[str, int]
     log_tail: str | None
     log_truncated: bool
@@ -323,13 +323,14 @@ class Console:
             view.state = ""  # a definition: no state to show
         elif kind == "JOB":
             runs = sorted(node.get("JobDetails", {}).get("JobRuns", []), key=lambda r: r.get("Attempt", 0))
-            view.attempts = [self._attempt(workflow, run_id, name, r) for r in runs]
+            job = self.glue("GetJob", {"JobName": name})["Job"] if runs else {}
+            view.attempts = [self._attempt(workflow, run_id, job, r) for r in runs]
         else:
             crawls = node.get("CrawlerDetails", {}).get("Crawls", [])
             view.crawls = [self._crawl(workflow, run_id, name, c) for c in crawls]
         return view
 
-    def _attempt(self, workflow: str, run_id: str, job: str, job_run: JSON) -> Attempt:
+    def _attempt(self, workflow: str, run_id: str, job: JSON, job_run: JSON) -> Attempt:
         state = job_run.get("JobRunState", "")
         log = logfiles.confined_log(self.state_dir, job_run.get("LogGroupName"), f"{job_run['Id']}.log")
         text, truncated = logfiles.tail(log) if log else (None, False)
@@ -348,11 +349,11 @@ class Console:
             dpu_seconds=f"{dpu:.1f}" if dpu is not None else "—",
             cost=self.job_run_cost(job_run),
             error=job_run.get("ErrorMessage", ""),
-            arguments=dict(job_run.get("Arguments", {})),
+            arguments=effective_arguments(job, job_run),
             counters=logfiles.counters(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, job, job_run["Id"]) if log else None,
+            log_url=log_url(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
             worker=worker,
         )
 
@@ -402,6 +403,15 @@ class Console:
                 if node_run_id in (history.get("CrawlId"), crawl.get("LogStream")):
                     return logfiles.confined_log(self.state_dir, crawl.get("LogGroup"), crawl.get("LogStream"))
         return None
+
+
+def effective_arguments(job: JSON, job_run: JSON) -> dict[str, tuple[str, str]]:
+    """What the attempt ran with, as Glue merges it: the job's default arguments, overridden by the run's, with
+    the non-overridable ones last; each value with where it came from (default | run | fixed)."""
+    merged: dict[str, tuple[str, str]] = {k: (v, "default") for k, v in job.get("DefaultArguments", {}).items()}
+    merged.update({k: (v, "run") for k, v in job_run.get("Arguments", {}).items()})
+    merged.update({k: (v, "fixed") for k, v in job.get("NonOverridableArguments", {}).items()})
+    return merged
 
 
 def log_url(workflow: str, run_id: str, node: str, node_run_id: str) -> str:
