@@ -22,6 +22,7 @@ JSON = dict[str, Any]
 GlueCall = Callable[[str, JSON], JSON]
 HISTORY_LIMIT = 50
 RUNNING_STATES = {"STARTING", "RUNNING", "STOPPING", "WAITING"}
+FAILED_STATES = {"FAILED", "TIMEOUT", "ERROR", "EXPIRED"}
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,19 @@ class Graph:
     edges: list[Edge]
     layout: dag.Layout
 
-    def node(self, node_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
+    @property
+    def failed(self) -> list[Node]:
+        return [n for n in self.in_order() if n.state in FAILED_STATES]
+
+    def in_order(self) -> list[Node]:
+        """Jobs and crawlers as the graph reads: left to right, top to bottom."""
+        boxes = self.layout.boxes
+        return sorted((n for n in self.nodes if n.type != "TRIGGER"), key=lambda n: (boxes[n.id].x, boxes[n.id].y))
+
+    def details_order(self) -> list[Node]:
+        """What went wrong first (the reason to open a run page), then the graph's order."""
+        ordered = self.in_order()
+        return [n for n in ordered if n.state in FAILED_STATES] + [n for n in ordered if n.state not in FAILED_STATES]
 
 
 @dataclass
