@@ -27,6 +27,7 @@ from glueflow.cli import (
 )
 from glueflow.cli.console import err
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 
 app = typer.Typer(
     name="glueflow",
@@ -83,7 +84,7 @@ def main() -> int:
         if exc.hint:
             err.print(f"  [dim]hint:[/dim] {escape(exc.hint)}")
         return exc.exit_code
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -11,6 +11,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from glueflow.glue import (
+    EVENT_BATCH_SIZE,
+    EVENT_BATCH_WINDOW_SECONDS,
+    CrawlerState,
+    TriggerState,
+    TriggerType,
+)
 from glueflow.spec.resolved import Environment, Pipeline, Trigger
 
 JSON = dict[str, Any]
@@ -91,7 +98,7 @@ def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environme
                 "UpdateBehavior": crawler.update_behavior,
                 "DeleteBehavior": crawler.delete_behavior,
             },
-            "State": "READY",
+            "State": CrawlerState.READY,
             "TablePrefix": crawler.table_prefix,
             "CrawlElapsedTime": 0,
             "CreationTime": now,
@@ -104,9 +111,9 @@ def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environme
 
 
 def _trigger_state(trigger: Trigger) -> str:
-    if trigger.type == "ON_DEMAND":
-        return "CREATED"
-    return "ACTIVATED" if trigger.enabled else "DEACTIVATED"
+    if trigger.type == TriggerType.ON_DEMAND:
+        return TriggerState.CREATED
+    return TriggerState.ACTIVATED if trigger.enabled else TriggerState.DEACTIVATED
 
 
 def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
@@ -133,7 +140,7 @@ def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
         }
         if trigger.schedule:
             shape["Schedule"] = trigger.schedule
-        if trigger.type == "CONDITIONAL":
+        if trigger.type == TriggerType.CONDITIONAL:
             conditions = []
             for condition in trigger.conditions:
                 if condition.job_name:
@@ -149,10 +156,10 @@ def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
                         }
                     )
             shape["Predicate"] = {"Logical": trigger.logical or "AND", "Conditions": conditions}
-        if trigger.type == "EVENT":
+        if trigger.type == TriggerType.EVENT:
             shape["EventBatchingCondition"] = {
-                "BatchSize": trigger.batch_size or 1,
-                "BatchWindow": trigger.batch_window_seconds or 900,
+                "BatchSize": trigger.batch_size or EVENT_BATCH_SIZE.default,
+                "BatchWindow": trigger.batch_window_seconds or EVENT_BATCH_WINDOW_SECONDS.default,
             }
         shapes[trigger.name] = shape
     return shapes

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glueflow import cost
+from glueflow.glue import FINAL_CRAWL_STATES
+from glueflow.glue import FINAL_JOB_RUN_STATES as FINAL_JOB_STATES
 from glueflow.local import errors
 from glueflow.local.catalog import apply_crawl_result, spark_catalog
 from glueflow.local.definitions import GraphNode, action_node, condition_node, condition_state, downstream
@@ -28,8 +31,6 @@ from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 
 JSON = dict[str, Any]
-FINAL_JOB_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED")
-FINAL_CRAWL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED", "ERROR")
 BOOKMARK_ENABLE = "job-bookmark-enable"
 BOOKMARK_PAUSE = "job-bookmark-pause"
 
@@ -89,7 +90,11 @@ class Engine:
                 f"Concurrent runs exceeded for workflow: {workflow['Name']} (MaxConcurrentRuns = {limit})"
             )
 
-    def start_workflow_run(self, name: str, properties: dict[str, str] | None = None) -> str:
+    def start_workflow_run(
+        self, name: str, properties: dict[str, str] | None = None, batch_condition: dict[str, int] | None = None
+    ) -> str:
+        """`batch_condition`: the EventBatchingCondition that fired an EVENT start trigger (the run's
+        StartingEventBatchCondition)."""
         with self._lock:
             workflow = self._workflow(name)
             self._check_workflow_capacity(workflow)
@@ -105,6 +110,8 @@ class Engine:
                 "StartedOn": time.time(),
                 "Status": "RUNNING",
             }
+            if batch_condition is not None:
+                run["StartingEventBatchCondition"] = batch_condition
             self.store.insert_workflow_run(run, {"Triggers": triggers})
             self.store.add_event("WorkflowRunStarted", run_id, None, {"workflow": name})
             self._active[run_id] = 0
@@ -527,8 +534,8 @@ class Engine:
             )
             if outcome.error_message:
                 job_run["ErrorMessage"] = outcome.error_message
-            if job["Command"]["Name"] == "glueetl" and job_run.get("NumberOfWorkers"):
-                job_run["DPUSeconds"] = float(job_run["ExecutionTime"] * job_run["NumberOfWorkers"])
+            if cost.capacity(job_run):  # ExecutionTime × workers × DPU of the worker type (or MaxCapacity)
+                job_run["DPUSeconds"] = cost.dpu_seconds(job_run)
             with self.store.transaction():
                 self.store.put_job_run(job_run)
                 if outcome.state == "SUCCEEDED":
@@ -576,6 +583,7 @@ class Engine:
             "GLUEFLOW_BOOKMARK_IN": bookmark_in,
             "GLUEFLOW_BOOKMARK_OUT": str(run_dir / "bookmark-out.json"),
             "AWS_ENDPOINT_URL_GLUE": self._endpoint_url(),
+            "GLUEFLOW_S3_ROOT": str(self.s3.root),  # s3:// paths in Spark read and write these folders
             "AWS_ACCESS_KEY_ID": "glueflow-local",
             "AWS_SECRET_ACCESS_KEY": "glueflow-local",
             "AWS_DEFAULT_REGION": self.settings.region,

@@ -20,7 +20,9 @@ from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel
 from botocore.validate import ParamValidator
 
+from glueflow.glue import TriggerState, TriggerType
 from glueflow.local import errors, shapes
+from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
 from glueflow.local.jobs import JobRunner
@@ -84,6 +86,7 @@ class LocalRuntime:
         self._endpoint: Any = None
         self._endpoint_lock = threading.Lock()
         self._validator = ParamValidator()
+        self._root, self._build_dir = root, build_dir
         self._closed = False
 
     @classmethod
@@ -176,11 +179,13 @@ def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 @operation("GetWorkflowRuns")
 def _get_workflow_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("workflow", p["Name"], "Workflow")
-    runs, token = shapes.page(rt.store.workflow_runs(p["Name"]), p)
-    result: JSON = {"Runs": [shapes.workflow_run_shape(rt.store, r, bool(p.get("IncludeGraph"))) for r in runs]}
-    if token:
-        result["NextToken"] = token
-    return result
+    include_graph = bool(p.get("IncludeGraph"))
+    return shapes.paged(
+        "Runs",
+        rt.store.workflow_runs(p["Name"]),
+        p,
+        shape=lambda r: shapes.workflow_run_shape(rt.store, r, include_graph),
+    )
 
 
 @operation("StopWorkflowRun")
@@ -221,15 +226,29 @@ def _get_workflow(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("ListWorkflows")
 def _list_workflows(rt: LocalRuntime, p: JSON) -> JSON:
-    names, token = shapes.page([w["Name"] for w in rt.store.definitions("workflow")], p, 25)
-    return {"Workflows": names, **({"NextToken": token} if token else {})}
+    return shapes.paged("Workflows", [w["Name"] for w in rt.store.definitions("workflow")], p, 25)
 
 
 # --- jobs -----------------------------------------------------------------------------------------------
 
 
+def _argument_guard(rt: LocalRuntime) -> ArgumentGuard:
+    """The boundary for caller-supplied arguments: code may come only from the project's job library and the
+    deployed scripts (what the definitions name), data only from inside the state dir."""
+    allowed: list[Path] = []
+    for job in rt.store.definitions("job"):
+        entries = [job["Command"]["ScriptLocation"]]
+        entries += [v for k, v in job.get("DefaultArguments", {}).items() if k in CODE_ARGUMENTS]
+        allowed += [Path(rt.s3.local_path(e.strip())) for value in entries for e in value.split(",") if e.strip()]
+    code_roots = [rt._root / "glue_jobs", rt._build_dir / "glue_jobs"]
+    return ArgumentGuard(rt.state_dir, code_roots, allowed)
+
+
 @operation("StartJobRun")
 def _start_job_run(rt: LocalRuntime, p: JSON) -> JSON:
+    job = rt.store.definition("job", p["JobName"])
+    if job is not None and p.get("Arguments"):
+        _argument_guard(rt).check(p["Arguments"], job.get("DefaultArguments", {}))
     return {"JobRunId": rt.engine.start_job_run(p["JobName"], p.get("Arguments") or {}, p.get("Timeout"))}
 
 
@@ -245,8 +264,7 @@ def _get_job_run(rt: LocalRuntime, p: JSON) -> JSON:
 @operation("GetJobRuns")
 def _get_job_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("job", p["JobName"], "Job")
-    runs, token = shapes.page(rt.store.job_runs(p["JobName"]), p)
-    return {"JobRuns": [shapes.job_run_shape(r) for r in runs], **({"NextToken": token} if token else {})}
+    return shapes.paged("JobRuns", rt.store.job_runs(p["JobName"]), p, shape=shapes.job_run_shape)
 
 
 @operation("GetJob")
@@ -256,8 +274,7 @@ def _get_job(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetJobs")
 def _get_jobs(rt: LocalRuntime, p: JSON) -> JSON:
-    jobs, token = shapes.page([public(j) for j in rt.store.definitions("job")], p)
-    return {"Jobs": jobs, **({"NextToken": token} if token else {})}
+    return shapes.paged("Jobs", rt.store.definitions("job"), p, shape=public)
 
 
 @operation("GetJobBookmark")
@@ -298,11 +315,9 @@ def _get_crawler(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetCrawlers")
 def _get_crawlers(rt: LocalRuntime, p: JSON) -> JSON:
-    crawlers, token = shapes.page(rt.store.definitions("crawler"), p)
-    return {
-        "Crawlers": [shapes.crawler_shape(rt.store, c) for c in crawlers],
-        **({"NextToken": token} if token else {}),
-    }
+    return shapes.paged(
+        "Crawlers", rt.store.definitions("crawler"), p, shape=lambda c: shapes.crawler_shape(rt.store, c)
+    )
 
 
 @operation("ListCrawls")
@@ -312,8 +327,7 @@ def _list_crawls(rt: LocalRuntime, p: JSON) -> JSON:
     crawls = [shapes.crawler_history_shape(c) for c in rt.store.crawls(p["CrawlerName"])]
     for item in p.get("Filters", []):
         crawls = [c for c in crawls if _matches_filter(c, item)]
-    page, token = shapes.page(crawls, p, 20)
-    return {"Crawls": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Crawls", crawls, p, 20)
 
 
 _FILTER_FIELDS = {
@@ -329,7 +343,10 @@ def _matches_filter(crawl: JSON, item: JSON) -> bool:
     value = crawl.get(_FILTER_FIELDS[item.get("FieldName", "STATE")])
     wanted: Any = item.get("FieldValue", "")
     if isinstance(value, float):
-        wanted = float(wanted)
+        try:
+            wanted = float(wanted)
+        except ValueError:
+            raise errors.invalid_input(f"FieldValue {str(wanted)[:50]!r} is not a number") from None
     comparisons = {
         "EQ": lambda a, b: a == b,
         "NE": lambda a, b: a != b,
@@ -345,8 +362,7 @@ def _matches_filter(crawl: JSON, item: JSON) -> bool:
 def _get_crawler_metrics(rt: LocalRuntime, p: JSON) -> JSON:
     names = p.get("CrawlerNameList") or [c["Name"] for c in rt.store.definitions("crawler")]
     metrics = [shapes.crawler_metrics(rt.store, n) for n in names if rt.store.definition("crawler", n)]
-    page, token = shapes.page(metrics, p)
-    return {"CrawlerMetricsList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("CrawlerMetricsList", metrics, p)
 
 
 # --- triggers -------------------------------------------------------------------------------------------
@@ -363,28 +379,27 @@ def _get_triggers(rt: LocalRuntime, p: JSON) -> JSON:
     if p.get("DependentJobName"):
         job = p["DependentJobName"]
         triggers = [t for t in triggers if any(a.get("JobName") == job for a in t.get("Actions", []))]
-    page, token = shapes.page([public(t) for t in triggers], p)
-    return {"Triggers": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Triggers", triggers, p, shape=public)
 
 
 @operation("StartTrigger")
 def _start_trigger(rt: LocalRuntime, p: JSON) -> JSON:
     """ON_DEMAND: starts a run of its workflow. SCHEDULED/CONDITIONAL/EVENT: activates it."""
     trigger = rt._definition("trigger", p["Name"], "Trigger")
-    if trigger["Type"] == "ON_DEMAND":
+    if trigger["Type"] == TriggerType.ON_DEMAND:
         if trigger.get("WorkflowName"):
             rt.engine.start_workflow_run(trigger["WorkflowName"])
     else:
-        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "ACTIVATED"})
+        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": TriggerState.ACTIVATED})
     return {"Name": trigger["Name"]}
 
 
 @operation("StopTrigger")
 def _stop_trigger(rt: LocalRuntime, p: JSON) -> JSON:
     trigger = rt._definition("trigger", p["Name"], "Trigger")
-    if trigger["Type"] == "ON_DEMAND":
+    if trigger["Type"] == TriggerType.ON_DEMAND:
         raise errors.invalid_input(f"Trigger {p['Name']} is ON_DEMAND and cannot be stopped")
-    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "DEACTIVATED"})
+    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": TriggerState.DEACTIVATED})
     return {"Name": trigger["Name"]}
 
 
@@ -401,8 +416,7 @@ def _get_database(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetDatabases")
 def _get_databases(rt: LocalRuntime, p: JSON) -> JSON:
-    page, token = shapes.page(rt.store.databases(), p)
-    return {"DatabaseList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("DatabaseList", rt.store.databases(), p)
 
 
 def _database(rt: LocalRuntime, name: str) -> None:
@@ -424,14 +438,15 @@ def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
     _database(rt, p["DatabaseName"])
     tables = rt.store.tables(p["DatabaseName"])
     if p.get("Expression"):
-        pattern = re.compile(
-            p["Expression"].replace("*", ".*")
-            if "*" in p["Expression"] and ".*" not in p["Expression"]
-            else p["Expression"]
-        )
+        expression = p["Expression"]
+        try:
+            pattern = re.compile(
+                expression.replace("*", ".*") if "*" in expression and ".*" not in expression else expression
+            )
+        except re.error as exc:
+            raise errors.invalid_input(f"Expression is not a valid regular expression: {exc}") from None
         tables = [t for t in tables if pattern.fullmatch(t["Name"])]
-    page, token = shapes.page(tables, p)
-    return {"TableList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("TableList", tables, p)
 
 
 @operation("GetPartitions")
@@ -442,5 +457,4 @@ def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
     partitions = rt.store.partitions(p["DatabaseName"], p["TableName"])
     if p.get("Expression"):
         raise errors.invalid_input("GetPartitions Expression filters are not supported by the local runtime")
-    page, token = shapes.page(partitions, p)
-    return {"Partitions": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Partitions", partitions, p)

@@ -24,9 +24,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from glueflow.glue import (
+    ACTIVE_JOB_RUN_STATES,
+    ACTIVE_WORKFLOW_RUN_STATUSES,
+    CrawlState,
+    JobRunState,
+    WorkflowRunStatus,
+)
+
 JSON = dict[str, Any]
-ACTIVE_JOB_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
-ACTIVE_RUN_STATES = ("RUNNING", "STOPPING")
+# SQL `IN (?, ...)` over the active states: the states are parameters, spelled once in glueflow.glue.
+_ACTIVE_JOBS = f"IN ({', '.join('?' * len(ACTIVE_JOB_RUN_STATES))})"
+_ACTIVE_RUNS = f"IN ({', '.join('?' * len(ACTIVE_WORKFLOW_RUN_STATUSES))})"
 RUNTIME_STOPPED = "The glueflow local runtime stopped (its process died) while this run was in progress."
 
 _SCHEMA = """
@@ -160,7 +169,7 @@ class Store:
             row[0]
             for table, column in (("job_runs", "state"), ("crawls", "state"), ("workflow_runs", "status"))
             for row in self._query(
-                f"SELECT DISTINCT owner FROM {table} WHERE {column} IN ('STARTING', 'RUNNING', 'STOPPING', 'WAITING')"
+                f"SELECT DISTINCT owner FROM {table} WHERE {column} {_ACTIVE_JOBS}", ACTIVE_JOB_RUN_STATES
             )
         }
         dead = [owner for owner in owners if not self._owner_alive(owner)]
@@ -169,31 +178,34 @@ class Store:
         with self.transaction():
             for owner in dead:
                 for row in self._query(
-                    "SELECT body FROM job_runs WHERE owner = ? "
-                    "AND state IN ('STARTING','RUNNING','STOPPING','WAITING')",
-                    (owner,),
+                    f"SELECT body FROM job_runs WHERE owner = ? AND state {_ACTIVE_JOBS}",
+                    (owner, *ACTIVE_JOB_RUN_STATES),
                 ):
                     run = json.loads(row[0])
-                    stopping = run["JobRunState"] == "STOPPING"
+                    stopping = run["JobRunState"] == JobRunState.STOPPING
                     run.update(
-                        JobRunState="STOPPED" if stopping else "FAILED",
+                        JobRunState=JobRunState.STOPPED if stopping else JobRunState.FAILED,
                         ErrorMessage=RUNTIME_STOPPED,
                         CompletedOn=now,
                         LastModifiedOn=now,
                         ExecutionTime=int(now - run.get("StartedOn", now)),
                     )
                     self.put_job_run(run, owner=owner)
-                for row in self._query("SELECT body FROM crawls WHERE owner = ? AND state = 'RUNNING'", (owner,)):
+                for row in self._query(
+                    "SELECT body FROM crawls WHERE owner = ? AND state = ?", (owner, CrawlState.RUNNING)
+                ):
                     crawl = json.loads(row[0])
-                    crawl.update(State="FAILED", ErrorMessage=RUNTIME_STOPPED, CompletedOn=now)
+                    crawl.update(State=CrawlState.FAILED, ErrorMessage=RUNTIME_STOPPED, CompletedOn=now)
                     self.put_crawl(crawl, owner=owner)
                 for row in self._query(
-                    "SELECT run_id, body FROM workflow_runs WHERE owner = ? AND status IN ('RUNNING','STOPPING')",
-                    (owner,),
+                    f"SELECT run_id, body FROM workflow_runs WHERE owner = ? AND status {_ACTIVE_RUNS}",
+                    (owner, *ACTIVE_WORKFLOW_RUN_STATUSES),
                 ):
                     run = json.loads(row[1])
-                    stopping = run["Status"] == "STOPPING"
-                    run.update(Status="STOPPED" if stopping else "ERROR", CompletedOn=now)
+                    stopping = run["Status"] == WorkflowRunStatus.STOPPING
+                    run.update(
+                        Status=WorkflowRunStatus.STOPPED if stopping else WorkflowRunStatus.ERROR, CompletedOn=now
+                    )
                     if not stopping:
                         run["ErrorMessage"] = RUNTIME_STOPPED
                     self.update_workflow_run(run)
@@ -281,7 +293,8 @@ class Store:
 
     def active_workflow_runs(self, workflow: str) -> int:
         rows = self._query(
-            "SELECT COUNT(*) FROM workflow_runs WHERE workflow = ? AND status IN ('RUNNING','STOPPING')", (workflow,)
+            f"SELECT COUNT(*) FROM workflow_runs WHERE workflow = ? AND status {_ACTIVE_RUNS}",
+            (workflow, *ACTIVE_WORKFLOW_RUN_STATUSES),
         )
         return int(rows[0][0])
 
@@ -320,8 +333,8 @@ class Store:
 
     def active_job_runs(self, job_name: str) -> int:
         rows = self._query(
-            "SELECT COUNT(*) FROM job_runs WHERE job_name = ? AND state IN ('STARTING','RUNNING','STOPPING','WAITING')",
-            (job_name,),
+            f"SELECT COUNT(*) FROM job_runs WHERE job_name = ? AND state {_ACTIVE_JOBS}",
+            (job_name, *ACTIVE_JOB_RUN_STATES),
         )
         return int(rows[0][0])
 

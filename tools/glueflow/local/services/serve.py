@@ -17,13 +17,13 @@ Where the event sources differ from AWS on purpose:
 
 from __future__ import annotations
 
-import inspect
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from glueflow.aws import live_endpoint, local_client, remove_endpoint_file, write_endpoint_file
 from glueflow.errors import GlueflowError
+from glueflow.glue import TriggerState
 from glueflow.local.services.scheduler import CronScheduler, ScheduledStart, scheduled_starts
 from glueflow.local.services.watcher import EventTriggerConsumer, LambdaConsumer, UploadWatcher, build_consumers
 from glueflow.spec.deployment import Deployment
@@ -131,16 +131,6 @@ class LocalServices:
             p.start_trigger().name for p in self.deployment.tfvars.pipelines.values() if p.workflow_name == workflow
         )
         state = self.runtime.call("GetTrigger", {"Name": trigger})["Trigger"].get("State")
-        if state != "ACTIVATED":
+        if state != TriggerState.ACTIVATED:
             raise GlueflowError(f"trigger {trigger} is {state}; the event batch is dropped")
-        engine = self.runtime.engine
-        if "batch_condition" in inspect.signature(engine.start_workflow_run).parameters:
-            return str(engine.start_workflow_run(workflow, properties, batch_condition=batch_condition))
-        # The engine has no parameter for it yet: annotate the new run under the engine's own lock, which every
-        # run update takes, so no node can finish the run between our read and write.
-        with engine._lock:
-            run_id = str(engine.start_workflow_run(workflow, properties))
-            run = self.runtime.store.workflow_run(run_id)
-            run["StartingEventBatchCondition"] = batch_condition
-            self.runtime.store.update_workflow_run(run)
-        return run_id
+        return self.runtime.engine.start_workflow_run(workflow, properties, batch_condition=batch_condition)
