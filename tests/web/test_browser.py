@@ -171,4 +171,4 @@ def test_the_history_lists_the_run_with_its_cost(watched: dict[str, Any], retail
     row = page.locator(f'tr[data-run-id="{watched["run_id"]}"]')
     cells = row.locator("td").all_text_contents()
     assert cells[1].strip() == "COMPLETED" and cells[5].strip() == "1"  # one failed action: clean_sales
-    assert row.locator("td.cost").text_content().strip()
+    assert re.fullmatch(r"\$\d+\.\d{4}", row.locator("td.cost").text_content().strip())

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from markupsafe import escape
 
+from glueflow import cost
 from glueflow.web import logs as logfiles
 
 from .conftest import HOSTILE, Console
@@ -29,11 +30,14 @@ def _section(html: str, node_id: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def _node_ids(console: Console) -> dict[str, str]:
-    run = console.services.runtime.call(
+def _api_run(console: Console) -> dict:
+    return console.services.runtime.call(
         "GetWorkflowRun", {"Name": console.workflow, "RunId": console.run_id, "IncludeGraph": True}
     )["Run"]
-    return {n["Name"]: n["UniqueId"] for n in run["Graph"]["Nodes"]}
+
+
+def _node_ids(console: Console) -> dict[str, str]:
+    return {n["Name"]: n["UniqueId"] for n in _api_run(console)["Graph"]["Nodes"]}
 
 
 def test_the_home_page_lists_the_pipeline_with_its_last_run(console: Console) -> None:
@@ -59,6 +63,10 @@ def test_the_workflow_page_draws_the_graph_and_lists_the_run(console: Console) -
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row[: row.index("</tr>")], re.S)
     assert "COMPLETED" in cells[1]
     assert [c.strip() for c in cells[4:7]] == ["3", "1", "4"]  # succeeded, failed, actions
+    # the cost is glueflow.cost's on the API's run (the crawl alone is billed its 10-minute minimum)
+    expected = cost.workflow_run_cost(_api_run(console))
+    assert expected.billed_dpu_seconds >= 600
+    assert cells[7].strip() == cost.format_usd(expected.usd)
 
 
 def test_the_run_page_colours_nodes_by_state_and_shows_the_failure(console: Console) -> None:
@@ -72,6 +80,8 @@ def test_the_run_page_colours_nodes_by_state_and_shows_the_failure(console: Cons
     assert "RuntimeError: boom failed on purpose" in unescape(error)
     assert "started with mode fail" in boom  # the log tail
     assert re.search(r"<dt>capacity</dt><dd>0\.0625 DPU</dd>", boom)
+    [job_run] = console.services.runtime.call("GetJobRuns", {"JobName": console.physical("boom")})["JobRuns"]
+    assert f'<dt>cost</dt><dd class="cost">{cost.format_usd(cost.job_run_cost(job_run).usd)}</dd>' in boom
     assert "FAILED" in html[html.index('class="edge-label"') :]  # boom → boom_failed is labelled with its state
 
 

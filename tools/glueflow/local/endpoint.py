@@ -41,13 +41,18 @@ class EndpointServer:
         self._pool = concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="glue-endpoint-worker")
         self._loop = asyncio.new_event_loop()
         self._connections: set[asyncio.Task[None]] = set()
-        self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve_connection, host, port, limit=MAX_HEADER_BYTES, backlog=512)
-        )
-        bound = self._server.sockets[0].getsockname()
-        self.url = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
         self._thread = threading.Thread(target=self._loop.run_forever, name="glue-endpoint", daemon=True)
         self._thread.start()
+        # The server is created on the endpoint's own loop: the caller's thread may be running an event loop of
+        # its own (Jupyter, Playwright's sync API), where run_until_complete would refuse to start.
+        listen = asyncio.start_server(self._serve_connection, host, port, limit=MAX_HEADER_BYTES, backlog=512)
+        try:
+            self._server = asyncio.run_coroutine_threadsafe(listen, self._loop).result()
+        except BaseException:
+            self._stop_loop()
+            raise
+        bound = self._server.sockets[0].getsockname()
+        self.url = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
 
     def shutdown(self) -> None:
         async def stop() -> None:
@@ -60,6 +65,9 @@ class EndpointServer:
             return
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=5)
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from glueflow import cost
 from glueflow.web import dag
 from glueflow.web import logs as logfiles
 
@@ -129,6 +130,7 @@ class Crawl:
     started: str
     duration: str
     error: str
+    cost: str
     created: int | None
     updated: int | None
     deleted: int | None
@@ -199,10 +201,13 @@ class RunPage:
 class Console:
     """The console's reads, bound to one runtime (or endpoint) and its state dir."""
 
-    def __init__(self, glue: GlueCall, state_dir: Path, names: Names | None = None) -> None:
+    def __init__(
+        self, glue: GlueCall, state_dir: Path, names: Names | None = None, pricing: cost.Pricing = cost.LIST_PRICES
+    ) -> None:
         self.glue = glue
         self.state_dir = state_dir
         self.names = names or Names()
+        self.pricing = pricing
 
     # --- lists ---------------------------------------------------------------------------------------------
 
@@ -259,13 +264,24 @@ class Console:
             error=run.get("ErrorMessage", ""),
         )
 
-    # --- cost (the arithmetic lives in glueflow.cost; these only format what it returns) ---------------------
+    # --- cost (the arithmetic is glueflow.cost's, as in `glueflow status`; these only format it) --------------
 
     def run_cost(self, run: JSON) -> str:
-        return "—"
+        """Every attempt and crawl of the run so far, at the env's prices; needs the run's graph."""
+        if "Graph" not in run:
+            return "—"
+        return cost.format_usd(cost.workflow_run_cost(run, self.pricing).usd)
 
     def job_run_cost(self, job_run: JSON) -> str:
-        return "—"
+        if job_run.get("JobRunState") in RUNNING_STATES:
+            return "running"
+        return cost.format_usd(cost.job_run_cost(job_run, self.pricing).usd)
+
+    def crawl_cost(self, crawl: JSON) -> str:
+        if not crawl.get("CompletedOn"):
+            return "running"
+        priced = cost.crawl_cost(crawl.get("StartedOn"), crawl.get("CompletedOn"), None, self.pricing)
+        return cost.format_usd(priced.usd)
 
     # --- one run ---------------------------------------------------------------------------------------------
 
@@ -382,6 +398,7 @@ class Console:
             started=clock(crawl.get("StartedOn")),
             duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == "RUNNING")),
             error=crawl.get("ErrorMessage", ""),
+            cost=self.crawl_cost(crawl),
             created=counts.get("ADD"),
             updated=counts.get("UPDATE"),
             deleted=counts.get("DELETE"),

@@ -108,8 +108,10 @@ class LocalServices:
         from glueflow.web.app import ConsoleApp
         from glueflow.web.views import Console, Names
 
+        env = self.deployment.env
         names = Names.of(self.deployment.tfvars)
-        return ConsoleApp(Console(runtime.call, self.deployment.state_dir, names), title=self.deployment.env.name)
+        console = Console(runtime.call, self.deployment.state_dir, names, env.pricing.pricing())
+        return ConsoleApp(console, title=env.name)
 
     def close(self) -> None:
         """Stop the event sources first (no new runs), then the endpoint, then the runtime."""
