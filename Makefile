@@ -18,8 +18,9 @@ YES_FLAG := $(if $(YES),--yes,)
 SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
+query: export GLUEFLOW_SQL = $(SQL)
 .PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve \
-        test test-sandbox lint fmt scan bench clean
+        test test-sandbox lint fmt scan bench clean query
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [ENV=local|dev|staging|prod] [PIPELINE=name]\n\n"} \
@@ -63,6 +64,9 @@ status: $(SETUP_STAMP) ## Show the latest workflow run of each pipeline
 
 logs: $(SETUP_STAMP) ## Print a node run's log on the local runtime: make logs NODE=map_purchases [RUN_ID=...]
 	$(GLUEFLOW) logs --env $(ENV) $(PIPELINE_FLAG) --node $(NODE) $(if $(RUN_ID),--run-id $(RUN_ID),)
+
+query: $(SETUP_STAMP) ## SQL over the env's catalog (DuckDB locally, Athena on AWS): make query SQL="SELECT ..." [FORMAT=csv OUT=file]
+	$(GLUEFLOW) query --env $(ENV) "$$GLUEFLOW_SQL" $(if $(FORMAT),--format $(FORMAT),) $(if $(OUT),--out $(OUT),)
 
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)

@@ -17,6 +17,7 @@ from glueflow.cli import (
     ingest,
     logs,
     plan,
+    query,
     render,
     run,
     scan,
@@ -65,6 +66,7 @@ for _name, _module in {
     "serve": serve,
     "scan": scan,
     "ingest": ingest,
+    "query": query,
     "ui": ui,
 }.items():
     app.command(_name)(_module.command)

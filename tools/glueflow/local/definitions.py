@@ -167,12 +167,50 @@ def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
 
 def pipeline_definitions(pipeline_key: str, pipeline: Pipeline, environment: Environment) -> dict[str, dict[str, JSON]]:
     now = time.time()
-    return {
+    definitions = {
         "workflow": {pipeline.workflow_name: workflow_shape(pipeline_key, pipeline, now)},
         "job": job_shapes(pipeline_key, pipeline, environment, now),
         "crawler": crawler_shapes(pipeline_key, pipeline, environment, now),
         "trigger": trigger_shapes(pipeline_key, pipeline),
     }
+    for kind, shapes in definitions.items():
+        for shape in shapes.values():
+            shape["_tags"] = resource_tags(environment, None if kind == "job" else pipeline_key)
+    return definitions
+
+
+def resource_tags(environment: Environment, pipeline_key: str | None) -> dict[str, str]:
+    """The tags Terraform puts on the AWS resource (terraform/main.tf and the provider's default_tags): the env's,
+    the deployment's and, on a pipeline's workflow, crawlers and triggers, the pipeline's (GetTags, List* Tags)."""
+    tags = {
+        **environment.tags,
+        "glueflow:managed-by": "glueflow-local",
+        "glueflow:deployment": f"{environment.name_prefix}-{environment.name}",
+    }
+    if pipeline_key is not None:
+        tags["glueflow:pipeline"] = pipeline_key
+    return tags
+
+
+# Set once, when a definition is first created; re-provisioning an unchanged definition keeps its LastModifiedOn.
+_CREATED = ("CreatedOn", "CreationTime")
+_MODIFIED = ("LastModifiedOn", "LastUpdated")
+
+
+def keep_history(new: JSON, existing: JSON | None) -> JSON:
+    """`new` with the creation time of `existing`, and its modification time too when nothing else changed — so a
+    workflow is never created after its last run started just because `deploy` ran again."""
+    if existing is None:
+        return new
+    kept = {**new, **{k: existing[k] for k in _CREATED if k in existing and k in new}}
+    volatile = (*_CREATED, *_MODIFIED, "State")  # a crawler's or trigger's State moves on its own
+
+    def lasting(shape: JSON) -> JSON:
+        return {k: v for k, v in shape.items() if k not in volatile}
+
+    if lasting(kept) == lasting(existing):
+        kept.update({k: existing[k] for k in _MODIFIED if k in existing and k in new})
+    return kept
 
 
 # --- the graph of a set of trigger definitions ---------------------------------------------------------

@@ -26,6 +26,7 @@ from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
 from glueflow.local.jobs import JobRunner
+from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.render import JOB_LIBRARY_ZIP
@@ -172,7 +173,7 @@ def _start_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetWorkflowRun")
 def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
-    run = rt.engine._run_of(p["Name"], p["RunId"])
+    run = rt.engine.workflow_run(p["Name"], p["RunId"])
     return {"Run": shapes.workflow_run_shape(rt.store, run, bool(p.get("IncludeGraph")))}
 
 
@@ -202,7 +203,7 @@ def _resume_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetWorkflowRunProperties")
 def _get_run_properties(rt: LocalRuntime, p: JSON) -> JSON:
-    run = rt.engine._run_of(p["Name"], p["RunId"])
+    run = rt.engine.workflow_run(p["Name"], p["RunId"])
     return {"RunProperties": dict(run.get("WorkflowRunProperties", {}))}
 
 
@@ -258,7 +259,27 @@ def _get_job_run(rt: LocalRuntime, p: JSON) -> JSON:
     run = rt.store.job_run(p["RunId"])
     if run is None or run["JobName"] != p["JobName"]:
         raise errors.not_found(f"Job run not found: {p['JobName']}/{p['RunId']}")
-    return {"JobRun": shapes.job_run_shape(run)}
+    shape = shapes.job_run_shape(run)
+    if p.get("PredecessorsIncluded"):  # what the Glue console asks for: the job runs whose end started this one
+        shape["PredecessorRuns"] = _predecessor_runs(rt, run)
+    return {"JobRun": shape}
+
+
+def _predecessor_runs(rt: LocalRuntime, run: JSON) -> list[JSON]:
+    """The last attempt of each job a conditional trigger watched before starting `run`, in the same workflow run."""
+    trigger = rt.store.definition("trigger", run.get("TriggerName") or "") if run.get("TriggerName") else None
+    workflow_run = run.get("_WorkflowRunId")
+    if trigger is None or workflow_run is None:
+        return []
+    watched = [c["JobName"] for c in (trigger.get("Predicate") or {}).get("Conditions", []) if c.get("JobName")]
+    siblings = rt.store.job_runs_of_workflow_run(workflow_run)
+    found = []
+    for job in watched:
+        attempts = [r for r in siblings if r["JobName"] == job and r.get("StartedOn", 0) <= run["StartedOn"]]
+        if attempts:
+            last = max(attempts, key=lambda r: (r.get("Attempt", 0), r.get("StartedOn", 0)))
+            found.append({"JobName": job, "RunId": last["Id"]})
+    return found
 
 
 @operation("GetJobRuns")
@@ -449,12 +470,44 @@ def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
     return shapes.paged("TableList", tables, p)
 
 
+def _table(rt: LocalRuntime, database: str, name: str) -> JSON:
+    _database(rt, database)
+    table = rt.store.table(database, name)
+    if table is None:
+        raise errors.not_found(f"Table {name} not found.")
+    return table
+
+
 @operation("GetPartitions")
 def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
-    _database(rt, p["DatabaseName"])
-    if rt.store.table(p["DatabaseName"], p["TableName"]) is None:
-        raise errors.not_found(f"Table {p['TableName']} not found.")
+    table = _table(rt, p["DatabaseName"], p["TableName"])
     partitions = rt.store.partitions(p["DatabaseName"], p["TableName"])
     if p.get("Expression"):
-        raise errors.invalid_input("GetPartitions Expression filters are not supported by the local runtime")
+        matches = compile_expression(p["Expression"], table.get("PartitionKeys", []))
+        partitions = [part for part in partitions if matches(part["Values"])]
+    if p.get("Segment"):  # Glue splits the partitions into TotalSegments disjoint parts
+        segment = p["Segment"]
+        partitions = partitions[segment["SegmentNumber"] :: segment["TotalSegments"]]
     return shapes.paged("Partitions", partitions, p)
+
+
+@operation("GetPartition")
+def _get_partition(rt: LocalRuntime, p: JSON) -> JSON:
+    _table(rt, p["DatabaseName"], p["TableName"])
+    for partition in rt.store.partitions(p["DatabaseName"], p["TableName"]):
+        if partition["Values"] == p["PartitionValues"]:
+            return {"Partition": partition}
+    raise errors.not_found("Cannot find partition.")
+
+
+@operation("BatchGetPartition")
+def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
+    """Found partitions in Partitions; values no partition has are not errors (Glue leaves them out)."""
+    _table(rt, p["DatabaseName"], p["TableName"])
+    by_values = {tuple(part["Values"]): part for part in rt.store.partitions(p["DatabaseName"], p["TableName"])}
+    wanted = [tuple(item["Values"]) for item in p["PartitionsToGet"]]
+    return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
+
+
+# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) register themselves here.
+from glueflow.local import lookups  # noqa: E402, F401

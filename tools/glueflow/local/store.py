@@ -60,6 +60,9 @@ CREATE INDEX IF NOT EXISTS crawls_by_run ON crawls (workflow_run_id, seq);
 CREATE TABLE IF NOT EXISTS databases (name TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tables (
     database TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (database, name));
+CREATE TABLE IF NOT EXISTS table_versions (
+    database TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (database, name, version));
 CREATE TABLE IF NOT EXISTS partitions (
     database TEXT NOT NULL, table_name TEXT NOT NULL, vals TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (database, table_name, vals));
@@ -386,15 +389,28 @@ class Store:
         return [json.loads(r[0]) for r in self._query("SELECT body FROM databases ORDER BY name")]
 
     def put_table(self, table: JSON) -> None:
+        """Store the table and keep it as a version (GetTableVersions), keyed by its VersionId."""
+        body = _dumps(table)
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO tables (database, name, body) VALUES (?, ?, ?)",
-                (table["DatabaseName"], table["Name"], _dumps(table)),
+                (table["DatabaseName"], table["Name"], body),
             )
+            conn.execute(
+                "INSERT OR REPLACE INTO table_versions (database, name, version, body) VALUES (?, ?, ?, ?)",
+                (table["DatabaseName"], table["Name"], int(table.get("VersionId") or 0), body),
+            )
+
+    def table_versions(self, database: str, name: str) -> list[JSON]:
+        rows = self._query(
+            "SELECT body FROM table_versions WHERE database = ? AND name = ? ORDER BY version DESC", (database, name)
+        )
+        return [json.loads(r[0]) for r in rows]
 
     def delete_table(self, database: str, name: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM tables WHERE database = ? AND name = ?", (database, name))
+            conn.execute("DELETE FROM table_versions WHERE database = ? AND name = ?", (database, name))
             conn.execute("DELETE FROM partitions WHERE database = ? AND table_name = ?", (database, name))
 
     def table(self, database: str, name: str) -> JSON | None:
