@@ -21,6 +21,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from glueflow.cost import LIST_PRICES, NO_COST, Cost, Pricing, crawl_cost, format_usd, job_run_cost, sum_costs
+
 FINISHED_RUN = ("COMPLETED", "STOPPED", "ERROR")
 GOOD = ("SUCCEEDED",)
 BAD = ("FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED", "CANCELLED")
@@ -44,6 +46,7 @@ class NodeStatus:
     job_run_id: str | None = None
     log_group: str | None = None
     log_stream: str | None = None
+    cost: Cost = NO_COST  # every attempt / crawl of the node in this run
 
     @property
     def failed(self) -> bool:
@@ -76,6 +79,10 @@ class RunStatus:
         return self.status in FINISHED_RUN
 
     @property
+    def cost(self) -> Cost:
+        return sum_costs(n.cost for n in self.nodes)
+
+    @property
     def failed_nodes(self) -> list[NodeStatus]:
         return [n for n in self.nodes if n.failed]
 
@@ -93,13 +100,13 @@ def _aware(value: Any) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def run_status(pipeline: str, run: dict[str, Any]) -> RunStatus:
-    """Reduce a `WorkflowRun` (with Graph) to a RunStatus; nodes in the DAG's order."""
+def run_status(pipeline: str, run: dict[str, Any], pricing: Pricing = LIST_PRICES) -> RunStatus:
+    """Reduce a `WorkflowRun` (with Graph) to a RunStatus; nodes in the DAG's order, priced at `pricing`."""
     workflow = run["Name"]
     finished = run.get("Status") in FINISHED_RUN
     graph = run.get("Graph") or {}
     nodes = [
-        _node_status(workflow, node, finished)
+        _node_status(workflow, node, finished, pricing)
         for node in _topological(graph.get("Nodes", []), graph.get("Edges", []))
         if node.get("Type") in ("JOB", "CRAWLER")
     ]
@@ -149,7 +156,7 @@ def logical_name(workflow: str, physical: str) -> str:
     return physical[len(prefix) :].replace("-", "_") if physical.startswith(prefix) else physical
 
 
-def _node_status(workflow: str, node: dict[str, Any], run_finished: bool) -> NodeStatus:
+def _node_status(workflow: str, node: dict[str, Any], run_finished: bool, pricing: Pricing) -> NodeStatus:
     physical = node.get("Name", "")
     name = logical_name(workflow, physical)
     empty = NOT_RUN if run_finished else PENDING
@@ -169,6 +176,7 @@ def _node_status(workflow: str, node: dict[str, Any], run_finished: bool) -> Nod
             error=last.get("ErrorMessage"),
             job_run_id=last.get("Id"),
             log_group=last.get("LogGroupName"),
+            cost=sum_costs(job_run_cost(r, pricing) for r in runs),
         )
     crawls = sorted(
         (node.get("CrawlerDetails") or {}).get("Crawls") or [], key=lambda c: _aware(c.get("StartedOn")) or _EPOCH
@@ -187,6 +195,7 @@ def _node_status(workflow: str, node: dict[str, Any], run_finished: bool) -> Nod
         error=last.get("ErrorMessage"),
         log_group=last.get("LogGroup"),
         log_stream=last.get("LogStream"),
+        cost=sum_costs(crawl_cost(c.get("StartedOn"), c.get("CompletedOn"), None, pricing) for c in crawls),
     )
 
 
@@ -245,8 +254,9 @@ def summary_table(runs: list[RunStatus], now: datetime) -> Table:
     many = len(runs) > 1
     if many:
         table.add_column("pipeline")
-    for column in ("node", "type", "state", "attempts", "duration", "error"):
-        table.add_column(column, justify="right" if column in ("attempts", "duration") else "left", overflow="fold")
+    numeric = ("attempts", "duration", "DPU-s", "cost")
+    for column in ("node", "type", "state", *numeric, "error"):
+        table.add_column(column, justify="right" if column in numeric else "left", overflow="fold")
     for run in runs:
         for node in run.nodes:
             cells: list[Any] = [run.pipeline] if many else []
@@ -256,10 +266,21 @@ def summary_table(runs: list[RunStatus], now: datetime) -> Table:
                 _state_text(node.state),
                 str(node.attempts),
                 format_duration(node.duration(now)),
+                _dpu_seconds_text(node.cost),
+                format_usd(node.cost.usd) if node.cost.billed_dpu_seconds else "—",
                 node.error or "",
             ]
             table.add_row(*cells)
     return table
+
+
+def _dpu_seconds_text(cost: Cost) -> str:
+    return f"{cost.dpu_seconds:,.0f}" if cost.billed_dpu_seconds else "—"
+
+
+def cost_text(cost: Cost) -> str:
+    """`$0.0147 (60 DPU-s used, 120 billed)`: billed is above used when runs end inside Glue's minimum."""
+    return f"{format_usd(cost.usd)} ({cost.dpu_seconds:,.0f} DPU-s used, {cost.billed_dpu_seconds:,.0f} billed)"
 
 
 def run_headline(run: RunStatus, now: datetime) -> Text:
@@ -278,6 +299,7 @@ def run_headline(run: RunStatus, now: datetime) -> Text:
         text.append(f"\n  {run.error_message}", style="red")
     if run.batch_condition:
         text.append(f"\n  started by an event batch: {run.batch_condition}")
+    text.append(f"\n  cost {cost_text(run.cost)}")
     return text
 
 
@@ -354,9 +376,9 @@ class FollowTarget:
 InterruptChoice = Literal["stop", "detach", "continue"]
 
 
-def fetch(glue: Any, target: FollowTarget) -> RunStatus:
+def fetch(glue: Any, target: FollowTarget, pricing: Pricing = LIST_PRICES) -> RunStatus:
     response = glue.get_workflow_run(Name=target.workflow, RunId=target.run_id, IncludeGraph=True)
-    return run_status(target.pipeline, response["Run"])
+    return run_status(target.pipeline, response["Run"], pricing)
 
 
 def _snapshot(runs: list[RunStatus]) -> dict[tuple[str, str], tuple[str, int]]:
@@ -384,15 +406,17 @@ class Follower:
         live: bool,
         on_interrupt: Callable[[list[RunStatus]], InterruptChoice],
         sleep: Callable[[float], None] = time.sleep,
+        pricing: Pricing = LIST_PRICES,
     ) -> None:
         self.glue, self.targets, self.console = glue, targets, console
         self.policy, self.live, self.on_interrupt, self.sleep = policy, live, on_interrupt, sleep
         self.detached = False
+        self.pricing = pricing
         self._marks: dict[tuple[str, str], tuple[str, int]] = {}
         self._previous: dict[tuple[str, str], tuple[str, int]] = {}
 
     def poll(self) -> list[RunStatus]:
-        return [fetch(self.glue, t) for t in self.targets]
+        return [fetch(self.glue, t, self.pricing) for t in self.targets]
 
     def follow(self) -> list[RunStatus]:
         """Return the runs' last state (finished unless detached)."""

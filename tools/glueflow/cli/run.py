@@ -90,6 +90,7 @@ def _start_and_follow(
         policy=PollPolicy.for_env(connection.is_local),
         live=out.is_terminal,
         on_interrupt=interrupt_prompt(connection.in_process),
+        pricing=connection.deployment.env.pricing.pricing(),
     )
     runs = follower.follow()
     print_summary(out, runs, env_name=environment.name, region=environment.region, local=connection.is_local)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glueflow import cost
 from glueflow.local import errors
 from glueflow.local.catalog import apply_crawl_result, spark_catalog
 from glueflow.local.definitions import GraphNode, action_node, condition_node, condition_state, downstream
@@ -527,8 +528,8 @@ class Engine:
             )
             if outcome.error_message:
                 job_run["ErrorMessage"] = outcome.error_message
-            if job["Command"]["Name"] == "glueetl" and job_run.get("NumberOfWorkers"):
-                job_run["DPUSeconds"] = float(job_run["ExecutionTime"] * job_run["NumberOfWorkers"])
+            if cost.capacity(job_run):  # ExecutionTime × workers × DPU of the worker type (or MaxCapacity)
+                job_run["DPUSeconds"] = cost.dpu_seconds(job_run)
             with self.store.transaction():
                 self.store.put_job_run(job_run)
                 if outcome.state == "SUCCEEDED":
@@ -576,6 +577,7 @@ class Engine:
             "GLUEFLOW_BOOKMARK_IN": bookmark_in,
             "GLUEFLOW_BOOKMARK_OUT": str(run_dir / "bookmark-out.json"),
             "AWS_ENDPOINT_URL_GLUE": self._endpoint_url(),
+            "GLUEFLOW_S3_ROOT": str(self.s3.root),  # s3:// paths in Spark read and write these folders
             "AWS_ACCESS_KEY_ID": "glueflow-local",
             "AWS_SECRET_ACCESS_KEY": "glueflow-local",
             "AWS_DEFAULT_REGION": self.settings.region,

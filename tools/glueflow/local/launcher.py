@@ -156,6 +156,10 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
     try:
         if spec["kind"] == "glueetl":
             spark = spark or build_session(spec["app_name"], Path(spec["cwd"]))
+            if os.environ.get("GLUEFLOW_S3_ROOT"):
+                from glueflow.local.s3_mount import mount_buckets
+
+                mount_buckets(spark, Path(os.environ["GLUEFLOW_S3_ROOT"]))
             register_catalog(spark, spec["catalog"])
         print(f"glueflow: running {spec['script']} (set-up {time.time() - started:.2f}s)", file=sys.stderr, flush=True)
         runpy.run_path(spec["script"], run_name="__main__")

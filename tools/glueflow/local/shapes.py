@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from glueflow import cost
 from glueflow.local.definitions import GraphNode, graph_of, public
 from glueflow.local.store import Store
 
@@ -52,13 +53,19 @@ def crawler_history_shape(crawl: JSON) -> JSON:
         "Summary": _summary(crawl),
         "LogGroup": crawl["LogGroup"],
         "LogStream": crawl["LogStream"],
-        "DPUHour": 0.0,
+        "DPUHour": _dpu_hour(crawl),
     }
     if crawl.get("CompletedOn"):
         shape["EndTime"] = crawl["CompletedOn"]
     if crawl.get("ErrorMessage"):
         shape["ErrorMessage"] = crawl["ErrorMessage"]
     return shape
+
+
+def _dpu_hour(crawl: JSON) -> float:
+    """DPU-hours the crawl used (no DPU is allocated locally: priced as cost.LOCAL_CRAWLER_DPU for its duration)."""
+    end = crawl.get("CompletedOn") or crawl["StartedOn"]
+    return round(cost.LOCAL_CRAWLER_DPU * (end - crawl["StartedOn"]) / 3600, 6)
 
 
 def _summary(crawl: JSON) -> str:

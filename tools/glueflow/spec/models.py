@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from glueflow.cost import DEFAULT_CRAWLER_DPU_HOUR_USD, DEFAULT_JOB_DPU_HOUR_USD, Pricing
 from glueflow.spec.cron import CronSyntaxError, parse_aws_cron
 
 LOGICAL_NAME = r"^[a-z][a-z0-9_]{0,39}$"
@@ -324,6 +325,16 @@ class LocalSettings(Strict):
     max_parallel_nodes: Annotated[int, Field(ge=1, le=64)] | None = None
 
 
+class PricingSpec(Strict):
+    """USD per DPU-hour; the defaults are the us-east-1 list prices (see glueflow.cost)."""
+
+    job_dpu_hour_usd: Annotated[float, Field(ge=0, le=100)] = DEFAULT_JOB_DPU_HOUR_USD
+    crawler_dpu_hour_usd: Annotated[float, Field(ge=0, le=100)] = DEFAULT_CRAWLER_DPU_HOUR_USD
+
+    def pricing(self) -> Pricing:
+        return Pricing(job_dpu_hour=self.job_dpu_hour_usd, crawler_dpu_hour=self.crawler_dpu_hour_usd)
+
+
 class EnvSpec(Strict):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{0,9}$")]
     kind: Literal["local", "aws"]
@@ -340,6 +351,7 @@ class EnvSpec(Strict):
     overrides: dict[LogicalName, PipelineOverride] = {}
     connections: dict[LogicalName, ConnectionSpec] = {}
     local: LocalSettings = LocalSettings()
+    pricing: PricingSpec = PricingSpec()
 
     @model_validator(mode="after")
     def _aws_envs_need_state(self) -> EnvSpec:
