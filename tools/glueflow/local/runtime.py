@@ -444,3 +444,6 @@ def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
         raise errors.invalid_input("GetPartitions Expression filters are not supported by the local runtime")
     page, token = shapes.page(partitions, p)
     return {"Partitions": page, **({"NextToken": token} if token else {})}
+
+
+import glueflow.local.catalog_api  # noqa: E402,F401 - registers CreateTable, UpdateTable, BatchCreatePartition
