@@ -482,7 +482,15 @@ def _to_row(value: Any) -> Any:
 
 
 def _guarded(function: Callable[[dict[str, Any]], Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """Runs on executors: (True, result, row) or (False, error message, record as JSON)."""
+    """Runs on executors: (True, result, row) or (False, error message, record as JSON).
+
+    Python workers do not have this layer on their path, so this module's functions travel by value.
+    """
+    import sys
+
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
     def run(row: Any) -> tuple[Any, ...]:
         record = _to_record(row)

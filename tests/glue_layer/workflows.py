@@ -1,4 +1,4 @@
-"""Tmp projects whose jobs are stock Glue scripts (tests/awsglue/scripts/*.py.j2, stock scripts used unchanged as templates)."""
+"""Tmp projects whose jobs are stock Glue scripts (tests/glue_layer/scripts/*.py.j2, stock scripts used unchanged as templates)."""
 
 from __future__ import annotations
 
