@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from typer.core import TyperOption
 
 from glueflow import __version__
 from glueflow.cli import (
@@ -40,15 +41,27 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
+def _print_version(wanted: bool) -> None:
+    """Eager: runs while the options are parsed, before click asks for a command (`glueflow --version` alone)."""
+    if wanted:
+        print(f"glueflow {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
 ) -> None:
     _state["debug"] = debug
-    if version:
-        print(f"glueflow {__version__}")
-        raise typer.Exit()
+
+
+# typer's rich help prints a flag's type as `<bool>`, which reads as if the flag took a value (`--follow <bool>`);
+# a flag takes none, so its type column stays empty. typer is pinned; this is its documented display hook.
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _option_type(self, ctx)  # type: ignore[method-assign]
 
 
 for _name, _module in {
