@@ -67,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "glueflow.cli.query",
         "Run SQL over the env's Glue Data Catalog: DuckDB on the local buckets, Athena on an aws env.",
     ),
+    "ui": (
+        "glueflow.cli.ui",
+        "Open the web console: pipelines, run history with cost, each run's graph live, node logs.",
+    ),
 }
 
 
