@@ -395,6 +395,7 @@ class _PipelineResolver:
             max_concurrent_runs=max_runs,
             default_run_properties=self._substitute_all(run_properties, ("workflow", "default_run_properties")),
             database_name=self.database,
+            classifiers={name: self._classifier(name) for name in spec.classifiers},
             crawlers={name: self._crawler(name) for name in spec.crawlers},
             jobs={name: self._job(name, job) for name, job in spec.jobs.items()},
             triggers={name: self._trigger(name, trigger) for name, trigger in spec.triggers.items()},
@@ -425,6 +426,15 @@ class _PipelineResolver:
     def _substitute_all(self, values: dict[str, str], key_path: KeyPath) -> dict[str, str]:
         return {k: self._substitute(v, (*key_path, k)) for k, v in sorted(values.items())}
 
+    def _classifier(self, name: str) -> out.Classifier:
+        classifier = self.spec.classifiers[name]
+        csv, json = classifier.csv, classifier.json_classifier
+        return out.Classifier(
+            name=_physical(self.env, self.key, name),
+            csv_classifier=out.CsvClassifierOut(**csv.model_dump()) if csv else None,
+            json_classifier=out.JsonClassifierOut(**json.model_dump()) if json else None,
+        )
+
     def _crawler(self, name: str) -> out.Crawler:
         crawler = self.spec.crawlers[name]
         buckets = self.environment.buckets
@@ -436,6 +446,7 @@ class _PipelineResolver:
                 out.S3TargetOut(path=f"s3://{buckets.by_logical_name(t.bucket)}/{t.prefix}", exclusions=t.exclusions)
                 for t in crawler.targets
             ],
+            classifiers=list(crawler.classifiers),
             table_prefix=crawler.table_prefix,
             update_behavior=crawler.schema_change_policy.update_behavior,
             delete_behavior=crawler.schema_change_policy.delete_behavior,

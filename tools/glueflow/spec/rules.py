@@ -15,6 +15,7 @@ def check_pipeline(spec: PipelineSpec, source: YamlSource) -> list[SpecProblem]:
     """Every rule violation in `spec`, each located in `source`."""
     return [
         *_unknown_references(spec, source),
+        *_unknown_classifiers(spec, source),
         *_start_trigger_count(spec, source),
         *_trigger_shape(spec, source),
         *_unstarted_nodes(spec, source),
@@ -46,6 +47,19 @@ def _unknown_references(spec: PipelineSpec, source: YamlSource) -> Iterator[Spec
                 yield source.problem(
                     path, f"unknown {kind} '{name}'", f"{kind}s defined in this pipeline are: {defined}"
                 )
+
+
+def _unknown_classifiers(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
+    defined = ", ".join(sorted(spec.classifiers)) or "none (add a top-level 'classifiers:' section)"
+    for crawler_name, crawler in spec.crawlers.items():
+        for index, name in enumerate(crawler.classifiers):
+            path = ("crawlers", crawler_name, "classifiers", index)
+            if name not in spec.classifiers:
+                yield source.problem(
+                    path, f"unknown classifier '{name}'", f"classifiers defined in this pipeline are: {defined}"
+                )
+            elif crawler.classifiers.index(name) != index:
+                yield source.problem(path, f"classifier '{name}' is listed twice")
 
 
 def _start_trigger_count(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
