@@ -70,11 +70,14 @@ class LocalRuntime:
         seconds_per_minute: float = 60.0,
         spare_idle_seconds: float = 300.0,
         keep_warm: bool = True,
+        replace_spares: bool = False,  # long-lived runtimes (serve, background): see JobRunner.replace_taken
     ) -> None:
         self.state_dir = state_dir
         self.store = Store(state_dir)
         self.s3 = LocalS3(state_dir)
-        self.runner = JobRunner(state_dir / "processes", spare_idle_seconds=spare_idle_seconds)
+        self.runner = JobRunner(
+            state_dir / "processes", spare_idle_seconds=spare_idle_seconds, replace_taken=replace_spares
+        )
         settings = EngineSettings(
             root=root,
             build_dir=build_dir,
@@ -512,5 +515,6 @@ def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
     return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
 
 
-# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) register themselves here.
-from glueflow.local import lookups  # noqa: E402, F401
+# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) and the catalog writes jobs
+# make (catalog_api: CreateTable, UpdateTable, BatchCreatePartition) register themselves here.
+from glueflow.local import catalog_api, lookups  # noqa: E402, F401
