@@ -69,3 +69,18 @@ def test_graph_of_every_pipeline_is_one_mermaid_document(project: Path) -> None:
     for edge in (line for line in lines if "-->" in line):
         source, target = edge.split()[0], edge.split()[-1]
         assert source in declared and target in declared, edge
+
+
+def test_ingest_warns_when_no_pipeline_reads_where_the_file_lands(project: Path) -> None:
+    sales = project / "pipelines" / "sample_data" / "sales_analytics" / "sales_data.csv"
+
+    landed_beside = glueflow("ingest", str(sales), "-p", "sales_analytics", cwd=project)  # → raw-data/sales_data.csv
+    landed_inside = glueflow("ingest", str(sales), "--to", "raw/raw-data/sales/", cwd=project)
+
+    assert landed_beside.returncode == 0, landed_beside.stderr
+    assert "warning: no pipeline reads s3://glueflow-local-raw-000000000000/raw-data/sales_data.csv" in " ".join(
+        landed_beside.stderr.split()
+    )
+    reading = "s3://glueflow-local-raw-000000000000/raw-data/sales/  (sales_analytics crawler raw; sales_analytics job"
+    assert reading in landed_beside.stderr
+    assert landed_inside.returncode == 0 and "warning" not in landed_inside.stderr
