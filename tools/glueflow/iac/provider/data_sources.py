@@ -210,7 +210,7 @@ def read_archive_file(config: dict[str, Any], provider: ProviderConfig) -> dict[
         for source in config.get("source") or []:
             archive.writestr(source["filename"], source["content"])
     data = output.read_bytes()
-    sha1 = hashlib.sha1(data).hexdigest()  # noqa: S324 - the provider reports sha1 too (`output_sha`)
+    sha1 = hashlib.sha1(data).hexdigest()
     return {
         **config,
         "id": sha1,
@@ -219,7 +219,7 @@ def read_archive_file(config: dict[str, Any], provider: ProviderConfig) -> dict[
         "output_base64sha256": base64.b64encode(hashlib.sha256(data).digest()).decode(),
         "output_base64sha512": base64.b64encode(hashlib.sha512(data).digest()).decode(),
         "output_sha512": hashlib.sha512(data).hexdigest(),
-        "output_md5": hashlib.md5(data).hexdigest(),  # noqa: S324
+        "output_md5": hashlib.md5(data).hexdigest(),
         "output_size": len(data),
     }
 

@@ -7,8 +7,10 @@ writes nothing outside the project) and serves only `tf`'s servicer; this is the
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import os
+import signal
 import sys
 import tempfile
 from concurrent import futures
@@ -55,6 +57,26 @@ def self_signed_certificate() -> tuple[bytes, bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.DER), cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
+def serve_reattachable(register: Any, socket: Path) -> int:
+    """Serve on `socket` until SIGTERM, for TF_REATTACH_PROVIDERS: many Terraform commands share one process.
+
+    Terraform connects to a reattached provider without TLS and never stops it; glueflow starts one per worker
+    and ends it when its checks are done. A provider start costs ~1 s of Python start-up on a busy 2-core machine
+    and Terraform starts each provider twice per command, so this is what keeps `make validate` fast.
+    """
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    stopped = futures.Future()  # type: ignore[var-annotated]
+    register(server, lambda: None)  # StopProvider from one command must not end the shared process
+    signal.signal(signal.SIGTERM, lambda *_: stopped.done() or stopped.set_result(True))
+    server.add_insecure_port(f"unix://{socket}")
+    server.start()
+    print(f"ready {os.getpid()}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        stopped.result()
+    server.stop(grace=0.2)
+    return 0
+
+
 def serve(register: Any, name: str) -> int:
     """Serve the gRPC services `register(server, stop)` adds until Terraform shuts the plugin down."""
     if os.environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
@@ -83,9 +105,7 @@ def serve(register: Any, name: str) -> int:
         server.start()
         cert = base64.b64encode(der).decode().rstrip("=")
         print(f"1|6|unix|{socket}|grpc|{cert}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stopped.result()
-        except KeyboardInterrupt:
-            pass
         server.stop(grace=0.2)
     return 0

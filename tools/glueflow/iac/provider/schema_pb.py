@@ -6,6 +6,7 @@ GetProviderSchema message is built here directly from the generated tfplugin6 pr
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable
 from functools import cached_property
@@ -22,10 +23,11 @@ _OBJECT_NESTING = {"single": pb.Schema.Object.SINGLE, "list": pb.Schema.Object.L
 class TypedSchema:
     """One provider's typed schema: pb messages for GetProviderSchema and block lookups for planning."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], types: set[str] | None = None) -> None:
         self.raw = raw
         self.blocks: list[dict[str, Any]] = raw["blocks"]
         self._pb_blocks: dict[int, pb.Schema.Block] = {}
+        self.served = {kind: _served(raw[kind], types) for kind in ("resource", "data")}
 
     def block_of(self, kind: str, type_name: str) -> dict[str, Any] | None:
         index = self.raw[kind].get(type_name)
@@ -38,8 +40,8 @@ class TypedSchema:
         return pb.GetProviderSchema.Response(
             provider=pb.Schema(block=self.pb_block(provider)) if provider >= 0 else empty,
             provider_meta=empty,
-            resource_schemas={name: pb.Schema(block=self.pb_block(i)) for name, i in self.raw["resource"].items()},
-            data_source_schemas={name: pb.Schema(block=self.pb_block(i)) for name, i in self.raw["data"].items()},
+            resource_schemas={name: pb.Schema(block=self.pb_block(i)) for name, i in self.served["resource"].items()},
+            data_source_schemas={name: pb.Schema(block=self.pb_block(i)) for name, i in self.served["data"].items()},
         )
 
     def pb_block(self, index: int) -> pb.Schema.Block:
@@ -78,6 +80,16 @@ class TypedSchema:
                 ),
             )
         return pb.Schema.Attribute(**common, type=json.dumps(type_).encode())
+
+
+def _served(types: dict[str, int], wanted: set[str] | None) -> dict[str, int]:
+    """The types the configuration names, plus the near misses of unknown names (Terraform's "Did you mean")."""
+    if wanted is None:
+        return types
+    names = {name for name in wanted if name in types}
+    for name in wanted - names:
+        names.update(difflib.get_close_matches(name, types, n=3, cutoff=0.8))
+    return {name: types[name] for name in sorted(names)}
 
 
 Fill = Callable[[str, dict[str, Any]], Any]  # (attribute, the object planned so far) -> planned computed value

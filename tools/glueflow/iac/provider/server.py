@@ -7,9 +7,12 @@ check the argument values the schema cannot carry (value_rules.py) and refuse `a
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -18,8 +21,9 @@ from tf.gen import tfplugin_pb2_grpc as rpc
 from tf.types import Unknown
 from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 
+from glueflow.iac.offline_env import TYPES_ENV
 from glueflow.iac.provider.data_sources import READERS, ProviderConfig
-from glueflow.iac.provider.handshake import serve
+from glueflow.iac.provider.handshake import serve, serve_reattachable
 from glueflow.iac.provider.schema_pb import TypedSchema, plan_block
 from glueflow.iac.provider.typed_schema import load_typed_schema
 from glueflow.iac.provider.value_rules import check_values
@@ -32,14 +36,16 @@ APPLY_REFUSED = (
 
 
 class StandInProvider(rpc.ProviderServicer):
-    def __init__(self, name: str, stop: Callable[[], object]) -> None:
+    def __init__(self, name: str, stop: Callable[[], object], types: set[str] | None = None) -> None:
         self.name = name
-        self.schema = TypedSchema(load_typed_schema(name))
+        self.schema = TypedSchema(load_typed_schema(name), types)
         self.provider = ProviderConfig()
         self._stop = stop
 
     def GetMetadata(self, request: Any, context: Any) -> Any:
-        return pb.GetMetadata.Response(server_capabilities=pb.ServerCapabilities(plan_destroy=True))
+        return pb.GetMetadata.Response(
+            server_capabilities=pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True)
+        )
 
     def GetProviderSchema(self, request: Any, context: Any) -> Any:
         return self.schema.response
@@ -125,12 +131,19 @@ def _known(value: Any) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    name = args[0] if args else "aws"
+    parser = argparse.ArgumentParser(prog="glueflow-provider", description=__doc__)
+    parser.add_argument("provider", nargs="?", default="aws", choices=["aws", "archive"])
+    parser.add_argument("--reattach", type=Path, help="serve on this unix socket for TF_REATTACH_PROVIDERS")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    name = args.provider
+    listed = os.environ.get(TYPES_ENV)
+    types = set(listed.split(",")) if listed is not None else None
 
     def register(server: grpc.Server, stop: Callable[[], object]) -> None:
-        rpc.add_ProviderServicer_to_server(StandInProvider(name, stop), server)
+        rpc.add_ProviderServicer_to_server(StandInProvider(name, stop, types), server)
 
+    if args.reattach is not None:
+        return serve_reattachable(register, args.reattach)
     return serve(register, f"glueflow-provider-{name}")
 
 

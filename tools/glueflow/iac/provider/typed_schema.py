@@ -21,12 +21,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import tarfile
 import zipfile
 from pathlib import Path
 from typing import Any
-
-import re
 
 from glueflow.iac.schema_extract import _BLOCK_SUMMARY, _KINDS, _argument_name, _config_fqn, _snake
 
@@ -34,7 +33,8 @@ REQUIRED, OPTIONAL, COMPUTED = 1, 2, 4
 ALWAYS_COMPUTED = frozenset({"id", "region", "tags_all"})
 SCHEMA_DIR = Path(__file__).parent
 
-# "Represents a {@link https://registry.terraform.io/providers/hashicorp/archive/2.7.1/docs/data-sources/file archive_file}"
+# "Represents a {@link https://registry.terraform.io/providers/hashicorp/archive/2.8.1/docs/data-sources/file
+#  archive_file}"
 _TYPE_NAME = re.compile(r"\{@link https://registry\.terraform\.io/providers/hashicorp/\w+/([\d.]+)/docs/\S+ (\w+)\}")
 _PRIMITIVES = {"string": "string", "number": "number", "boolean": "bool", "date": "string"}
 # cdktn's helper classes for computed collections: StringMap -> map(string), StringListList -> list(list(string))
