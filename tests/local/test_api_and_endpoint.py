@@ -194,5 +194,6 @@ def test_a_crawl_catalogs_the_sample_data_with_types_and_partitions(runtime: Loc
     assert [k["Name"] for k in table["PartitionKeys"]] == ["year"]
     (crawl,) = runtime.call("ListCrawls", {"CrawlerName": CRAWLER})["Crawls"]
     assert crawl["State"] == "COMPLETED" and '"ADD":{"Count":1}' in crawl["Summary"]
+    assert crawl["DPUHour"] == pytest.approx((crawl["EndTime"] - crawl["StartTime"]) / 3600, abs=1e-6)  # 1 DPU
     metrics = runtime.call("GetCrawlerMetrics", {"CrawlerNameList": [CRAWLER]})["CrawlerMetricsList"]
     assert metrics[0]["TablesCreated"] == 1

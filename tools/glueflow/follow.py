@@ -21,12 +21,28 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-FINISHED_RUN = ("COMPLETED", "STOPPED", "ERROR")
-GOOD = ("SUCCEEDED",)
-BAD = ("FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED", "CANCELLED")
+from glueflow.cost import LIST_PRICES, NO_COST, Cost, Pricing, crawl_cost, format_usd, job_run_cost, sum_costs
+from glueflow.glue import (
+    FINAL_CRAWL_STATES,
+    FINAL_JOB_RUN_STATES,
+    FINISHED_WORKFLOW_RUN_STATUSES,
+    CrawlState,
+    ExitCode,
+    JobRunState,
+    NodeType,
+    WorkflowRunStatus,
+)
+
+BAD = (FINAL_JOB_RUN_STATES | FINAL_CRAWL_STATES) - {JobRunState.SUCCEEDED}
 PENDING, NOT_RUN = "PENDING", "NOT RUN"
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-_STYLES = {"SUCCEEDED": "green", "COMPLETED": "green", "RUNNING": "cyan", "STARTING": "cyan", NOT_RUN: "dim"}
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = ExitCode.OK, ExitCode.FAILED, ExitCode.INTERRUPTED
+_STYLES = {
+    JobRunState.SUCCEEDED: "green",
+    WorkflowRunStatus.COMPLETED: "green",
+    JobRunState.RUNNING: "cyan",
+    JobRunState.STARTING: "cyan",
+    NOT_RUN: "dim",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,7 @@ class NodeStatus:
     job_run_id: str | None = None
     log_group: str | None = None
     log_stream: str | None = None
+    cost: Cost = NO_COST  # every attempt / crawl of the node in this run
 
     @property
     def failed(self) -> bool:
@@ -73,7 +90,11 @@ class RunStatus:
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED_RUN
+        return self.status in FINISHED_WORKFLOW_RUN_STATUSES
+
+    @property
+    def cost(self) -> Cost:
+        return sum_costs(n.cost for n in self.nodes)
 
     @property
     def failed_nodes(self) -> list[NodeStatus]:
@@ -81,7 +102,7 @@ class RunStatus:
 
     @property
     def succeeded(self) -> bool:
-        return self.status == "COMPLETED" and not self.failed_nodes
+        return self.status == WorkflowRunStatus.COMPLETED and not self.failed_nodes
 
 
 def _aware(value: Any) -> datetime | None:
@@ -93,21 +114,21 @@ def _aware(value: Any) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def run_status(pipeline: str, run: dict[str, Any]) -> RunStatus:
-    """Reduce a `WorkflowRun` (with Graph) to a RunStatus; nodes in the DAG's order."""
+def run_status(pipeline: str, run: dict[str, Any], pricing: Pricing = LIST_PRICES) -> RunStatus:
+    """Reduce a `WorkflowRun` (with Graph) to a RunStatus; nodes in the DAG's order, priced at `pricing`."""
     workflow = run["Name"]
-    finished = run.get("Status") in FINISHED_RUN
+    finished = run.get("Status") in FINISHED_WORKFLOW_RUN_STATUSES
     graph = run.get("Graph") or {}
     nodes = [
-        _node_status(workflow, node, finished)
+        _node_status(workflow, node, finished, pricing)
         for node in _topological(graph.get("Nodes", []), graph.get("Edges", []))
-        if node.get("Type") in ("JOB", "CRAWLER")
+        if node.get("Type") in (NodeType.JOB, NodeType.CRAWLER)
     ]
     return RunStatus(
         pipeline=pipeline,
         workflow=workflow,
         run_id=run["WorkflowRunId"],
-        status=run.get("Status", "RUNNING"),
+        status=run.get("Status", WorkflowRunStatus.RUNNING),
         started_on=_aware(run.get("StartedOn")),
         completed_on=_aware(run.get("CompletedOn")),
         error_message=run.get("ErrorMessage"),
@@ -149,44 +170,46 @@ def logical_name(workflow: str, physical: str) -> str:
     return physical[len(prefix) :].replace("-", "_") if physical.startswith(prefix) else physical
 
 
-def _node_status(workflow: str, node: dict[str, Any], run_finished: bool) -> NodeStatus:
+def _node_status(workflow: str, node: dict[str, Any], run_finished: bool, pricing: Pricing) -> NodeStatus:
     physical = node.get("Name", "")
     name = logical_name(workflow, physical)
     empty = NOT_RUN if run_finished else PENDING
-    if node["Type"] == "JOB":
+    if node["Type"] == NodeType.JOB:
         runs = sorted((node.get("JobDetails") or {}).get("JobRuns") or [], key=lambda r: r.get("Attempt", 0))
         if not runs:
-            return NodeStatus(name, physical, "JOB", empty, 0)
+            return NodeStatus(name, physical, NodeType.JOB, empty, 0)
         last = runs[-1]
         return NodeStatus(
             name,
             physical,
-            "JOB",
-            last.get("JobRunState", "RUNNING"),
+            NodeType.JOB,
+            last.get("JobRunState", JobRunState.RUNNING),
             len(runs),
             started_on=_aware(runs[0].get("StartedOn")),
             completed_on=_aware(last.get("CompletedOn")),
             error=last.get("ErrorMessage"),
             job_run_id=last.get("Id"),
             log_group=last.get("LogGroupName"),
+            cost=sum_costs(job_run_cost(r, pricing) for r in runs),
         )
     crawls = sorted(
         (node.get("CrawlerDetails") or {}).get("Crawls") or [], key=lambda c: _aware(c.get("StartedOn")) or _EPOCH
     )
     if not crawls:
-        return NodeStatus(name, physical, "CRAWLER", empty, 0)
+        return NodeStatus(name, physical, NodeType.CRAWLER, empty, 0)
     last = crawls[-1]
     return NodeStatus(
         name,
         physical,
-        "CRAWLER",
-        last.get("State", "RUNNING"),
+        NodeType.CRAWLER,
+        last.get("State", CrawlState.RUNNING),
         len(crawls),
         started_on=_aware(last.get("StartedOn")),
         completed_on=_aware(last.get("CompletedOn")),
         error=last.get("ErrorMessage"),
         log_group=last.get("LogGroup"),
         log_stream=last.get("LogStream"),
+        cost=sum_costs(crawl_cost(c.get("StartedOn"), c.get("CompletedOn"), None, pricing) for c in crawls),
     )
 
 
@@ -245,8 +268,9 @@ def summary_table(runs: list[RunStatus], now: datetime) -> Table:
     many = len(runs) > 1
     if many:
         table.add_column("pipeline")
-    for column in ("node", "type", "state", "attempts", "duration", "error"):
-        table.add_column(column, justify="right" if column in ("attempts", "duration") else "left", overflow="fold")
+    numeric = ("attempts", "duration", "DPU-s", "cost")
+    for column in ("node", "type", "state", *numeric, "error"):
+        table.add_column(column, justify="right" if column in numeric else "left", overflow="fold")
     for run in runs:
         for node in run.nodes:
             cells: list[Any] = [run.pipeline] if many else []
@@ -256,10 +280,21 @@ def summary_table(runs: list[RunStatus], now: datetime) -> Table:
                 _state_text(node.state),
                 str(node.attempts),
                 format_duration(node.duration(now)),
+                _dpu_seconds_text(node.cost),
+                format_usd(node.cost.usd) if node.cost.billed_dpu_seconds else "—",
                 node.error or "",
             ]
             table.add_row(*cells)
     return table
+
+
+def _dpu_seconds_text(cost: Cost) -> str:
+    return f"{cost.dpu_seconds:,.0f}" if cost.billed_dpu_seconds else "—"
+
+
+def cost_text(cost: Cost) -> str:
+    """`$0.0147 (60 DPU-s used, 120 billed)`: billed is above used when runs end inside Glue's minimum."""
+    return f"{format_usd(cost.usd)} ({cost.dpu_seconds:,.0f} DPU-s used, {cost.billed_dpu_seconds:,.0f} billed)"
 
 
 def run_headline(run: RunStatus, now: datetime) -> Text:
@@ -272,12 +307,13 @@ def run_headline(run: RunStatus, now: datetime) -> Text:
         (verdict, style),
         f"  in {duration}",
     )
-    if run.failed_nodes and run.status == "COMPLETED":
+    if run.failed_nodes and run.status == WorkflowRunStatus.COMPLETED:
         text.append(f"  ({len(run.failed_nodes)} node(s) failed; Glue still says COMPLETED)", style="red")
     if run.error_message:
         text.append(f"\n  {run.error_message}", style="red")
     if run.batch_condition:
         text.append(f"\n  started by an event batch: {run.batch_condition}")
+    text.append(f"\n  cost {cost_text(run.cost)}")
     return text
 
 
@@ -286,10 +322,10 @@ def log_locations(run: RunStatus, node: NodeStatus, env_name: str, region: str, 
     if local:
         lines = [f"glueflow logs --env {env_name} -p {run.pipeline} --node {node.name} --run-id {run.run_id}"]
         if node.log_group:  # the local runtime's log folder; the file is the job run id / the crawl's stream
-            file = f"{node.job_run_id}.log" if node.type == "JOB" else node.log_stream
+            file = f"{node.job_run_id}.log" if node.type == NodeType.JOB else node.log_stream
             lines.append(f"log file: {node.log_group}/{file}")
         return lines
-    if node.type == "JOB":
+    if node.type == NodeType.JOB:
         group = node.log_group or "/aws-glue/jobs"
         stream = node.job_run_id or "?"
         return [
@@ -354,9 +390,9 @@ class FollowTarget:
 InterruptChoice = Literal["stop", "detach", "continue"]
 
 
-def fetch(glue: Any, target: FollowTarget) -> RunStatus:
+def fetch(glue: Any, target: FollowTarget, pricing: Pricing = LIST_PRICES) -> RunStatus:
     response = glue.get_workflow_run(Name=target.workflow, RunId=target.run_id, IncludeGraph=True)
-    return run_status(target.pipeline, response["Run"])
+    return run_status(target.pipeline, response["Run"], pricing)
 
 
 def _snapshot(runs: list[RunStatus]) -> dict[tuple[str, str], tuple[str, int]]:
@@ -384,15 +420,17 @@ class Follower:
         live: bool,
         on_interrupt: Callable[[list[RunStatus]], InterruptChoice],
         sleep: Callable[[float], None] = time.sleep,
+        pricing: Pricing = LIST_PRICES,
     ) -> None:
         self.glue, self.targets, self.console = glue, targets, console
         self.policy, self.live, self.on_interrupt, self.sleep = policy, live, on_interrupt, sleep
         self.detached = False
+        self.pricing = pricing
         self._marks: dict[tuple[str, str], tuple[str, int]] = {}
         self._previous: dict[tuple[str, str], tuple[str, int]] = {}
 
     def poll(self) -> list[RunStatus]:
-        return [fetch(self.glue, t) for t in self.targets]
+        return [fetch(self.glue, t, self.pricing) for t in self.targets]
 
     def follow(self) -> list[RunStatus]:
         """Return the runs' last state (finished unless detached)."""

@@ -13,6 +13,7 @@ from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
 from glueflow.follow import (
     EXIT_INTERRUPTED,
+    EXIT_OK,
     Follower,
     InterruptChoice,
     PollPolicy,
@@ -82,7 +83,7 @@ def _start_and_follow(
     for target in targets:
         err.print(f"started [bold]{target.pipeline}[/bold] run {target.run_id} ({where})")
     if not follow:
-        return 0
+        return EXIT_OK
     follower = Follower(
         connection.glue,
         targets,
@@ -90,6 +91,7 @@ def _start_and_follow(
         policy=PollPolicy.for_env(connection.is_local),
         live=out.is_terminal,
         on_interrupt=interrupt_prompt(connection.in_process),
+        pricing=connection.deployment.env.pricing.pricing(),
     )
     runs = follower.follow()
     print_summary(out, runs, env_name=environment.name, region=environment.region, local=connection.is_local)

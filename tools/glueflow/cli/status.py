@@ -21,7 +21,8 @@ def command(
 ) -> None:
     """Show the latest workflow run of each pipeline (or the one --run-id names), as `run` summarises it.
 
-    Node states, attempts, durations and errors, and where the failed nodes' logs are.
+    Node states, attempts, durations, DPU-seconds and cost (at the env's `pricing:`), errors, and where the failed
+    nodes' logs are.
 
     Exit status: 0 if the runs succeeded or are still running, 1 if a node failed or a run stopped.
 
@@ -37,13 +38,13 @@ def command(
         raise GlueflowError("--run-id names a run of one pipeline", hint="add --pipeline <name>")
     environment = deployment.tfvars.environment
     runs = []
-    with api_errors(environment), connect_glue(deployment) as connection:
+    with api_errors(environment), connect_glue(deployment, start_background=False) as connection:
         for name, workflow in workflows.items():
             wanted = run_id or latest_run_id(connection.glue, workflow)
             if wanted is None:
                 err.print(f"{name}: no runs yet (start one with `glueflow run --env {env} -p {name}`)")
                 continue
-            runs.append(fetch(connection.glue, FollowTarget(name, workflow, wanted)))
+            runs.append(fetch(connection.glue, FollowTarget(name, workflow, wanted), deployment.env.pricing.pricing()))
     if runs:
         print_summary(
             out, runs, env_name=environment.name, region=environment.region, local=environment.kind == "local"

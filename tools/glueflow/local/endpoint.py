@@ -1,97 +1,144 @@
-"""A Glue-compatible endpoint on loopback (contract 2): AWS JSON 1.1, `POST /` with `X-Amz-Target: AWSGlue.<Op>`.
+"""A Glue-compatible endpoint on loopback: AWS JSON 1.1, `POST /` with `X-Amz-Target: AWSGlue.<Op>`.
 
-boto3, the AWS CLI, the Lambda handler and job scripts reach the local runtime through it unchanged. The
-standard library's ThreadingHTTPServer is enough: the protocol is one POST route with a JSON body, so a web
-framework would add a dependency and nothing else. It binds 127.0.0.1 only and does not check signatures.
+boto3, the AWS CLI, the Lambda handler and job scripts reach the local runtime through it unchanged. It binds
+127.0.0.1 only and does not check signatures (the trust boundary is in the package README).
+
+Connections are served by one asyncio loop in a background thread: an idle or slow connection costs a coroutine,
+and requests are read under the limits of `http_limits` (body size, read deadline). Each complete request is
+answered by a bounded pool of worker threads (`WORKERS`), because `LocalRuntime.call` is blocking code; the pool
+bounds how much runtime work callers can make run at once, whatever the number of connections.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import json
+import logging
 import threading
-import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from glueflow.local.errors import GlueApiError
+from glueflow.local.http_limits import MAX_HEADER_BYTES, Request, RequestError, read_request
 
 TARGET_PREFIX = "AWSGlue."
 CONTENT_TYPE = "application/x-amz-json-1.1"
+WORKERS = 8
+MAX_CONNECTIONS = 1024  # beyond this, new connections are closed at once (each open one costs a file descriptor)
+
+log = logging.getLogger(__name__)
 
 
 class EndpointServer:
     """A running endpoint: `.url`, `.shutdown()`."""
 
-    def __init__(self, server: ThreadingHTTPServer, thread: threading.Thread) -> None:
-        self._server = server
-        self._thread = thread
-        host, port = server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+    def __init__(self, runtime: Any, host: str, port: int) -> None:
+        self._runtime = runtime
+        self._pool = concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="glue-endpoint-worker")
+        self._loop = asyncio.new_event_loop()
+        self._connections: set[asyncio.Task[None]] = set()
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve_connection, host, port, limit=MAX_HEADER_BYTES, backlog=512)
+        )
+        bound = self._server.sockets[0].getsockname()
+        self.url = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
+        self._thread = threading.Thread(target=self._loop.run_forever, name="glue-endpoint", daemon=True)
+        self._thread.start()
 
     def shutdown(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        async def stop() -> None:
+            self._server.close()
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
+
+        if self._loop.is_closed():
+            return
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+        self._loop.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
+    @property
+    def open_connections(self) -> int:
+        return len(self._connections)
 
-def _handler_for(runtime: Any) -> type[BaseHTTPRequestHandler]:
-    class GlueRequestHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "glueflow-local-glue"
-        # Keep-alive responses otherwise wait on Nagle + delayed ACK: ~47 ms per boto3 call, 2 ms without.
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # requests are not logged: jobs poll, and the runtime records what matters in its store
-
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", CONTENT_TYPE)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("x-amzn-RequestId", "glueflow-local")
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _error(self, status: int, code: str, message: str) -> None:
-            self._reply(status, {"__type": code, "message": message})
-
-        def do_GET(self) -> None:
-            self._error(405, "MethodNotAllowedException", "the Glue endpoint takes POST / (AWS JSON 1.1)")
-
-        def do_POST(self) -> None:
-            target = self.headers.get("X-Amz-Target", "")
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            if not target.startswith(TARGET_PREFIX):
-                self._error(400, "UnknownOperationException", f"missing or foreign X-Amz-Target: {target!r}")
-                return
-            operation = target[len(TARGET_PREFIX) :]
+    async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        if len(self._connections) >= MAX_CONNECTIONS:
+            writer.close()
+            return
+        self._connections.add(task)
+        with contextlib.suppress(ConnectionError, asyncio.CancelledError):
             try:
-                params = json.loads(raw or b"{}")
-            except ValueError as exc:
-                self._error(400, "SerializationException", f"request body is not JSON: {exc}")
-                return
-            try:
-                result = runtime.call(operation, params)
-            except GlueApiError as exc:
-                self._error(exc.http_status, exc.code, exc.message)
-                return
-            except Exception as exc:
-                traceback.print_exc()
-                self._error(500, "InternalServiceException", f"{type(exc).__name__}: {exc}")
-                return
-            self._reply(200, result)
+                await self._serve_requests(reader, writer)
+            finally:
+                self._connections.discard(task)
+                writer.close()
 
-    return GlueRequestHandler
+    async def _serve_requests(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                request = await read_request(reader)
+            except RequestError as exc:
+                # The rest of a bad request is unread: answer, then close rather than resync the stream.
+                await _send(writer, exc.status, _error_body(exc.code, exc.message), keep_alive=False)
+                return
+            if request is None:
+                return
+            status, body = await self._loop.run_in_executor(self._pool, self._answer, request)
+            await _send(writer, status, body, keep_alive=request.keep_alive)
+            if not request.keep_alive:
+                return
+
+    def _answer(self, request: Request) -> tuple[int, dict[str, Any]]:
+        """(status, body) for one complete request; never raises."""
+        if request.method != "POST":
+            return 405, _error_body("MethodNotAllowedException", "the Glue endpoint takes POST / (AWS JSON 1.1)")
+        target = request.headers.get("x-amz-target", "")
+        if not target.startswith(TARGET_PREFIX):
+            return 400, _error_body("UnknownOperationException", f"missing or foreign X-Amz-Target: {target[:100]!r}")
+        try:
+            params = json.loads(request.body or b"{}")
+        except ValueError as exc:  # the message names the position, never the body
+            return 400, _error_body("InvalidInputException", f"request body is not valid JSON ({type(exc).__name__})")
+        if not isinstance(params, dict):
+            return 400, _error_body("InvalidInputException", "request body must be a JSON object")
+        try:
+            return 200, self._runtime.call(target[len(TARGET_PREFIX) :], params)
+        except GlueApiError as exc:
+            return exc.http_status, _error_body(exc.code, exc.message)
+        except Exception as exc:  # a runtime bug: logged with its traceback, answered without internals
+            log.exception("glue endpoint: %s failed", target)
+            return 500, _error_body("InternalServiceException", f"internal error ({type(exc).__name__})")
+
+
+def _error_body(code: str, message: str) -> dict[str, Any]:
+    return {"__type": code, "message": message}
+
+
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}
+_REASONS.update({413: "Content Too Large", 431: "Request Header Fields Too Large", 500: "Internal Server Error"})
+
+
+async def _send(writer: asyncio.StreamWriter, status: int, body: dict[str, Any], *, keep_alive: bool) -> None:
+    data = json.dumps(body).encode()
+    head = (
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+        f"Content-Type: {CONTENT_TYPE}\r\nContent-Length: {len(data)}\r\n"
+        f"x-amzn-RequestId: glueflow-local\r\nServer: glueflow-local-glue\r\n"
+        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
+    )
+    writer.write(head.encode() + data)
+    await writer.drain()
 
 
 def start_endpoint(runtime: Any, host: str = "127.0.0.1", port: int = 0) -> EndpointServer:
     """Serve `runtime` (a LocalRuntime) on host:port in a background thread; port 0 picks a free port."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"the local Glue endpoint binds loopback only, not {host!r}")
-    server = ThreadingHTTPServer((host, port), _handler_for(runtime))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="glue-endpoint", daemon=True)
-    thread.start()
-    return EndpointServer(server, thread)
+    return EndpointServer(runtime, host, port)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 _S3_URL = re.compile(r"^s3a?://(?P<bucket>[^/]+)/?(?P<key>.*)$")
+_PARENT = re.compile(r"(^|/)\.\.(/|$)")
 
 
 class LocalS3:
@@ -21,11 +22,15 @@ class LocalS3:
         return self.root / bucket
 
     def local_path(self, url: str) -> str:
-        """The absolute local path of `url`; a trailing slash is preserved. Non-S3 values pass through."""
+        """The absolute local path of `url`; a trailing slash is preserved. Non-S3 values pass through.
+
+        A bucket or key with a `..` segment is refused (ValueError): it would leave the state dir."""
         match = _S3_URL.match(url)
         if not match:
             return url
         key = match["key"]
+        if _PARENT.search(f"{match['bucket']}/{key}") or match["bucket"] in (".", ".."):
+            raise ValueError(f"{url[:200]!r} has a '..' segment: local S3 paths stay inside {self.root}")
         base = str(self.root / match["bucket"])
         return f"{base}/{key}" if key else (base + "/" if url.endswith("/") else base)
 

@@ -11,16 +11,17 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from glueflow.errors import GlueflowError, SpecError, SpecProblem
+from glueflow.glue import TriggerType, job_kind
 from glueflow.spec import resolved as out
 from glueflow.spec.models import EnvSpec, EventBatching, JobSpec, PipelineSpec, TriggerSpec
 from glueflow.spec.rules import check_pipeline
 from glueflow.spec.yaml_source import KeyPath, YamlSource, load_yaml
 
-TRIGGER_TYPES: dict[str, out.TriggerType] = {
-    "on_demand": "ON_DEMAND",
-    "schedule": "SCHEDULED",
-    "event": "EVENT",
-    "conditional": "CONDITIONAL",
+TRIGGER_TYPES: dict[str, TriggerType] = {
+    "on_demand": TriggerType.ON_DEMAND,
+    "schedule": TriggerType.SCHEDULED,
+    "event": TriggerType.EVENT,
+    "conditional": TriggerType.CONDITIONAL,
 }
 JOB_LIBRARY_KEY = "glue_jobs/lib/glueflow_lib.zip"
 CREDENTIAL_KEYS = {"password", "username", "user", "passwd", "pwd", "secret", "credentials"}
@@ -171,13 +172,27 @@ def _enabled_pipelines(
     return [pipeline]
 
 
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path`, resolved with its symlinks, stays inside `folder` (no `..` or absolute escape)."""
+    resolved, base = path.resolve(), folder.resolve()
+    return resolved == base or base in resolved.parents
+
+
 def _check_pipeline_files(spec: PipelineSpec, source: YamlSource, stem: str, root: Path) -> list[SpecProblem]:
     problems = check_pipeline(spec, source)
     if spec.name != stem:
         problems.append(source.problem(("name",), f"name '{spec.name}' must match the file name '{stem}'"))
     templates = sorted(p.relative_to(root / "glue_jobs").as_posix() for p in (root / "glue_jobs").rglob("*.py.j2"))
     for job_name, job in spec.jobs.items():
-        if not (root / "glue_jobs" / job.template).is_file():
+        if not _within(root / "glue_jobs" / job.template, root / "glue_jobs"):
+            problems.append(
+                source.problem(
+                    ("jobs", job_name, "template"),
+                    f"template '{job.template}' is outside glue_jobs/",
+                    "templates are paths relative to glue_jobs/ inside the project",
+                )
+            )
+        elif not (root / "glue_jobs" / job.template).is_file():
             problems.append(
                 source.problem(
                     ("jobs", job_name, "template"),
@@ -186,7 +201,17 @@ def _check_pipeline_files(spec: PipelineSpec, source: YamlSource, stem: str, roo
                 )
             )
     for index, sample in enumerate(spec.sample_data):
-        if not (root / "pipelines" / sample.file).is_file():
+        if ".." in sample.key.split("/"):
+            problems.append(source.problem(("sample_data", index, "key"), f"key '{sample.key}' has a '..' segment"))
+        if not _within(root / "pipelines" / sample.file, root):
+            problems.append(
+                source.problem(
+                    ("sample_data", index, "file"),
+                    f"file '{sample.file}' is outside the project",
+                    "sample data files are paths relative to pipelines/ inside the project",
+                )
+            )
+        elif not (root / "pipelines" / sample.file).is_file():
             problems.append(
                 source.problem(("sample_data", index, "file"), f"file 'pipelines/{sample.file}' does not exist")
             )
@@ -427,7 +452,8 @@ class _PipelineResolver:
             settings.update({k: v for k, v in override.model_dump(exclude={"arguments"}).items() if v is not None})
             arguments.update(override.arguments)
         user_arguments = self._substitute_all(arguments, ("jobs", name, "arguments"))
-        is_etl = job.type == "glueetl"
+        kind = job_kind(job.type)
+        is_etl = kind.spark
         timeout = settings["timeout_minutes"] or (480 if float(job.glue_version) >= 5.0 else 2880)
         return out.Job(
             name=_physical(self.env, self.key, name),
@@ -436,10 +462,10 @@ class _PipelineResolver:
             script_path=f"build/{self.env.name}/glue_jobs/{self.key}/{name}.py",
             script_s3_key=f"glue_jobs/{self.key}/{name}.py",
             glue_version=job.glue_version,
-            python_version="3" if is_etl else "3.9",
+            python_version=kind.python_version,
             worker_type=settings["worker_type"] if is_etl else None,
             number_of_workers=settings["workers"] if is_etl else None,
-            max_capacity=None if is_etl else (job.max_capacity or 0.0625),
+            max_capacity=None if is_etl else (job.max_capacity or kind.max_capacities[0]),
             max_retries=settings["max_retries"],
             timeout_minutes=timeout,
             max_concurrent_runs=job.max_concurrent_runs,
@@ -460,7 +486,7 @@ class _PipelineResolver:
             "--enable-metrics": "true",
             "--job-language": "python",
         }
-        if job.type == "pythonshell":
+        if not job_kind(job.type).spark:
             return common
         return {
             **common,

@@ -47,6 +47,19 @@ def load_yaml(path: Path, display_path: str) -> YamlSource:
     """Parse `path`; a syntax error becomes a SpecError naming the file and line."""
     try:
         document = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            [
+                SpecProblem(
+                    display_path,
+                    line,
+                    "",
+                    f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SpecError([SpecProblem(display_path, line, "", f"invalid YAML: {exc.problem}")]) from exc
