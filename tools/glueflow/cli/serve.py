@@ -88,6 +88,7 @@ def _banner(services: LocalServices) -> None:
 
     out.print(f"[bold]Glue endpoint[/bold] {services.url}", highlight=False)
     out.print(f"  export AWS_ENDPOINT_URL_GLUE={services.url}", markup=False)
+    out.print(f"[bold]Web console[/bold]   {services.console_url}", highlight=False)
     now = datetime.now(UTC)
     for start in services.schedules:
         state = "" if start.enabled else " (disabled in this env)"
