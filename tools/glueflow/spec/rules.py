@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glueflow.errors import SpecProblem
-from glueflow.spec.models import PipelineSpec
+from glueflow.spec.models import PipelineSpec, check_schedule
 from glueflow.spec.yaml_source import YamlSource
 
 MAX_CRAWLERS_PER_TRIGGER = 2
@@ -18,6 +18,7 @@ def check_pipeline(spec: PipelineSpec, source: YamlSource) -> list[SpecProblem]:
         *_unknown_classifiers(spec, source),
         *_start_trigger_count(spec, source),
         *_trigger_shape(spec, source),
+        *_schedules(spec, source),
         *_unstarted_nodes(spec, source),
         *_cycles(spec, source),
     ]
@@ -79,6 +80,15 @@ def _start_trigger_count(spec: PipelineSpec, source: YamlSource) -> Iterator[Spe
             f"a workflow has exactly one start trigger, and '{starts[0]}' already is one",
             "make this trigger conditional (type: conditional with 'when'), or split the pipeline",
         )
+
+
+def _schedules(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
+    """Cron syntax, as a rule so a bad schedule is reported beside the pipeline's other problems."""
+    for name, trigger in spec.triggers.items():
+        try:
+            check_schedule(trigger.schedule)
+        except ValueError as exc:
+            yield source.problem(("triggers", name, "schedule"), str(exc))
 
 
 def _trigger_shape(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
