@@ -70,11 +70,14 @@ class LocalRuntime:
         seconds_per_minute: float = 60.0,
         spare_idle_seconds: float = 300.0,
         keep_warm: bool = True,
+        replace_spares: bool = False,  # long-lived runtimes (serve, background): see JobRunner.replace_taken
     ) -> None:
         self.state_dir = state_dir
         self.store = Store(state_dir)
         self.s3 = LocalS3(state_dir)
-        self.runner = JobRunner(state_dir / "processes", spare_idle_seconds=spare_idle_seconds)
+        self.runner = JobRunner(
+            state_dir / "processes", spare_idle_seconds=spare_idle_seconds, replace_taken=replace_spares
+        )
         settings = EngineSettings(
             root=root,
             build_dir=build_dir,

@@ -7,6 +7,7 @@ in is `glueflow.local.jobs` (and `glueflow.local.launcher` inside it).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import traceback
@@ -18,7 +19,7 @@ from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.definitions import GraphNode
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
-from glueflow.local.jobs import JobLaunch, JobOutcome
+from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
 
 BOOKMARK_ENABLE = "job-bookmark-enable"
 BOOKMARK_PAUSE = "job-bookmark-pause"
@@ -263,6 +264,7 @@ class JobRuns(EngineCore):
             timeout_seconds=job_run["Timeout"] * self.settings.seconds_per_minute,
             catalog=spark_catalog(self.store, self.s3) if kind.spark else {},
             app_name=job["Name"],
+            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in)) if kind.spark else "c1",
         )
 
     def _script_of(self, job: JSON) -> Path:
@@ -300,3 +302,14 @@ class JobRuns(EngineCore):
                 "JobBookmark": out.read_text(encoding="utf-8"),
             }
         )
+
+
+def _processed_files(bookmark: str | None) -> set[str]:
+    """The file URIs a committed bookmark lists (glueflow_lib.bookmarks' format), for choose_jit."""
+    if bookmark is None:
+        return set()
+    try:
+        sources = json.loads(Path(bookmark).read_text(encoding="utf-8")).get("sources", {})
+        return {uri for source in sources.values() for uri in source.get("files", {})}
+    except (OSError, ValueError, AttributeError):
+        return set()
