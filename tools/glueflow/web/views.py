@@ -2,8 +2,9 @@
 store: workflows with their last run, a workflow's run history, and one run's graph with every node's attempts,
 arguments, errors, logs, counters and crawl results.
 
-`glue(operation, params)` is `LocalRuntime.call` in `glueflow serve`; anything with that signature works (a boto3
-client's `_make_api_call` for instance, whose timestamps are datetimes: both are accepted).
+`glue(operation, params)` is `LocalRuntime.call` in `glueflow serve`; anything with that signature works, such as
+`lambda op, params: getattr(client, botocore.xform_name(op))(**params)` over a boto3 client (its timestamps are
+datetimes, the runtime's epoch seconds: both are accepted).
 """
 
 from __future__ import annotations
