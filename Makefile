@@ -19,7 +19,7 @@ SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
-.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve \
+.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve stop \
         test test-sandbox lint fmt scan bench clean query
 
 help: ## Show this help
@@ -71,6 +71,9 @@ query: $(SETUP_STAMP) ## SQL over the env's catalog (DuckDB locally, Athena on A
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
 
+stop: $(SETUP_STAMP) ## Stop the env's local runtime (the background one `make run` started, or `make serve`)
+	$(GLUEFLOW) serve --env $(ENV) --stop
+
 destroy: $(SETUP_STAMP) ## Tear the deployment down (asks first)
 	$(GLUEFLOW) destroy --env $(ENV) $(PIPELINE_FLAG) $(YES_FLAG)
 
@@ -99,7 +102,7 @@ test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real app
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
-	$(BIN)/python -m glueflow.bench $(PIPELINE_FLAG)
+	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)
 
 clean: ## Remove build/ and local runtime state (keeps the venvs)
 	rm -rf build .glueflow

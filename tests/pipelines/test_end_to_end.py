@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from glueflow.bench import failed_nodes, run_workflow
+from benchmarks.pipelines import failed_nodes, run_workflow
 from pipelines.conftest import SAMPLES, read_golden
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
@@ -39,7 +39,7 @@ class Env:
 
     def states(self, run: dict[str, Any]) -> dict[str, str]:
         """{logical node name: final state or NOT RUN} of a run's graph."""
-        from glueflow.bench import _node_times
+        from benchmarks.pipelines import _node_times
 
         logical = {}
         for pipeline in self.deployment.tfvars.pipelines.values():

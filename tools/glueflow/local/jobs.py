@@ -5,7 +5,7 @@ Every attempt runs in its own process (`glueflow.local.launcher`), in its own pr
 (the Python driver and its JVM).
 
 Spark start-up dominates small runs (~4 s for the JVM and session, ~5 s more for the first query's class
-loading on 2 cores; see `glueflow.local.bench`). So glueetl attempts take a *warm spare* when one is there: a
+loading on 2 cores; see tools/benchmarks/job_start.py). So glueetl attempts take a *warm spare* when one is there: a
 launcher process started earlier (when the workflow run began) that has already built its SparkSession and run
 a warm-up query. A spare serves one job run and exits, so isolation is exactly that of a cold process.
 """

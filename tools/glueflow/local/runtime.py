@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,7 @@ class LocalRuntime:
         self._validator = ParamValidator()
         self._root, self._build_dir = root, build_dir
         self._closed = False
+        self.last_call = time.monotonic()  # the background runtime retires after a while without calls
 
     @classmethod
     def for_deployment(cls, deployment: Deployment, **options: Any) -> LocalRuntime:
@@ -118,6 +120,7 @@ class LocalRuntime:
             return str(self._endpoint.url)
 
     def call(self, operation_name: str, params: JSON | None = None) -> JSON:
+        self.last_call = time.monotonic()
         params = dict(params or {})
         handler = _HANDLERS.get(operation_name)
         if handler is None:

@@ -301,6 +301,17 @@ class Store:
         )
         return int(rows[0][0])
 
+    def owns_active_runs(self) -> bool:
+        """Whether a workflow run, job run or crawl of this runtime is still going (an idle runtime may retire)."""
+        return any(
+            self._query(f"SELECT 1 FROM {table} WHERE owner = ? AND {column} IN ({states}) LIMIT 1", (self.owner,))
+            for table, column, states in (
+                ("workflow_runs", "status", "'RUNNING','STOPPING'"),
+                ("job_runs", "state", "'STARTING','RUNNING','STOPPING','WAITING'"),
+                ("crawls", "state", "'RUNNING'"),
+            )
+        )
+
     # --- job runs and crawls ----------------------------------------------------------------------------
 
     def put_job_run(self, run: JSON, *, owner: str | None = None) -> None:

@@ -17,8 +17,12 @@ Where the event sources differ from AWS on purpose:
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from glueflow.aws import live_endpoint, local_client, remove_endpoint_file, write_endpoint_file
@@ -38,6 +42,7 @@ class ServeSettings:
     scheduler: bool = True
     watcher: bool = True
     watch_interval: float = 0.25
+    spare_idle_seconds: float = 300.0  # the background runtime keeps its warm spare as long as it lives
 
 
 class LocalServices:
@@ -57,6 +62,7 @@ class LocalServices:
         self.watcher: UploadWatcher | None = None
         self.consumers: list[LambdaConsumer | EventTriggerConsumer] = []
         self.schedules: list[ScheduledStart] = []
+        self._lock_fd: int | None = None
 
     @property
     def url(self) -> str:
@@ -77,15 +83,14 @@ class LocalServices:
         from glueflow.local import endpoint, provision, runtime  # the embedded runtime, only when serving
 
         state_dir = self.deployment.state_dir
-        running = live_endpoint(state_dir)
-        if running is not None:
-            raise GlueflowError(
-                f"glueflow serve is already running for {state_dir} at {running.url} (pid {running.pid})",
-                hint="use that one (glueflow run/status find it), or stop it first",
-            )
+        self._claim(state_dir)
         provision.deploy(self.deployment)
-        self.runtime = runtime.LocalRuntime.for_deployment(self.deployment)
-        self.server = endpoint.start_endpoint(self.runtime, host=LOOPBACK, port=self.settings.port)
+        self.runtime = runtime.LocalRuntime.for_deployment(
+            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds
+        )
+        self.server = endpoint.start_endpoint(
+            self.runtime, host=LOOPBACK, port=self.settings.port, web=self._console(self.runtime)
+        )
         write_endpoint_file(state_dir, self.url)
         region = self.deployment.tfvars.environment.region
         if self.settings.scheduler:
@@ -96,6 +101,42 @@ class LocalServices:
             self.consumers = build_consumers(self.deployment, self.url, self._start_event_run)
             self.watcher = UploadWatcher(state_dir, region, self.consumers, interval=self.settings.watch_interval)
             self.watcher.start()
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.url}/"
+
+    def _console(self, runtime: Any) -> Any:
+        """The read-only web console, reading through the runtime's Glue API (served on GET by the endpoint)."""
+        from glueflow.web.app import ConsoleApp
+        from glueflow.web.views import Console, Names
+
+        env = self.deployment.env
+        names = Names.of(self.deployment.tfvars)
+        console = Console(runtime.call, self.deployment.state_dir, names, env.pricing.pricing())
+        return ConsoleApp(console, title=env.name)
+
+    def _claim(self, state_dir: Path) -> None:
+        """One serving runtime per state dir, held for its lifetime (an flock: a killed serve releases it)."""
+        state_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(state_dir / "serve.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            running = live_endpoint(state_dir)
+            where = f" at {running.url} (pid {running.pid})" if running else ""
+            raise GlueflowError(
+                f"glueflow serve is already running for {state_dir}{where}",
+                hint="use that one (glueflow run/status find it), or stop it first: glueflow serve --stop",
+            ) from None
+        self._lock_fd = fd
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last API call, or 0 while a run of this runtime is going."""
+        if self.runtime is None or self.runtime.store.owns_active_runs():
+            return 0.0
+        return time.monotonic() - float(self.runtime.last_call)
 
     def close(self) -> None:
         """Stop the event sources first (no new runs), then the endpoint, then the runtime."""
@@ -109,6 +150,9 @@ class LocalServices:
         if self.runtime is not None:
             self.runtime.close()
             self.runtime = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def _start_event_run(self, workflow: str, properties: dict[str, str], batch_condition: dict[str, int]) -> str:
         """Fire an EVENT start trigger: there is no Glue API for it (EventBridge does it on AWS), so this goes to
