@@ -7,7 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
@@ -114,6 +114,11 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 _state = {"debug": False}
+
+# typer's rich help prints a flag's type as `<bool>`, which reads as if the flag took a value (`--follow <bool>`);
+# a flag takes none, so its type column stays empty. typer is pinned; this is its documented display hook.
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _option_type(self, ctx)  # type: ignore[method-assign]
 
 
 def _print_version(value: bool) -> None:

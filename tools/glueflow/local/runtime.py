@@ -512,5 +512,6 @@ def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
     return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
 
 
-# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) register themselves here.
-from glueflow.local import lookups  # noqa: E402, F401
+# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) and the catalog writes jobs
+# make (catalog_api: CreateTable, UpdateTable, BatchCreatePartition) register themselves here.
+from glueflow.local import catalog_api, lookups  # noqa: E402, F401

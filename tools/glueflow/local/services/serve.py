@@ -88,9 +88,15 @@ class LocalServices:
         self.runtime = runtime.LocalRuntime.for_deployment(
             self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds
         )
-        self.server = endpoint.start_endpoint(
-            self.runtime, host=LOOPBACK, port=self.settings.port, web=self._console(self.runtime)
-        )
+        try:
+            self.server = endpoint.start_endpoint(
+                self.runtime, host=LOOPBACK, port=self.settings.port, web=self._console(self.runtime)
+            )
+        except OSError as exc:  # the port is taken (or not ours to bind): a user error, not a traceback
+            raise GlueflowError(
+                f"cannot listen on {LOOPBACK}:{self.settings.port}: {exc.strerror or exc}",
+                hint="another program (another `glueflow serve`?) has that port: pick another --port, or --port 0",
+            ) from exc
         write_endpoint_file(state_dir, self.url)
         region = self.deployment.tfvars.environment.region
         if self.settings.scheduler:
