@@ -141,7 +141,9 @@ class ConsoleApp:
         return self._page(500, "error.html", message=f"the console failed: {type(exc).__name__}: {exc}")
 
     def _page(self, status: int, template: str, **context: Any) -> Response:
-        html = self.templates.get_template(template).render(title=self.title, **context)
+        html = self.templates.get_template(template).render(
+            title=self.title, running_states=sorted(views.RUNNING_STATES), **context
+        )
         return Response(status, "text/html; charset=utf-8", html.encode(), {"Cache-Control": "no-store"})
 
 

@@ -86,7 +86,7 @@ class LocalServices:
         self._claim(state_dir)
         provision.deploy(self.deployment)
         self.runtime = runtime.LocalRuntime.for_deployment(
-            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds
+            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds, replace_spares=True
         )
         try:
             self.server = endpoint.start_endpoint(
