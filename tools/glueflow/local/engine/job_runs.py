@@ -242,6 +242,8 @@ class JobRuns(EngineCore):
             "GLUEFLOW_BOOKMARK_OUT": str(run_dir / "bookmark-out.json"),
             "AWS_ENDPOINT_URL_GLUE": self._endpoint_url(),
             "GLUEFLOW_S3_ROOT": str(self.s3.root),  # s3:// paths in Spark read and write these folders
+            # boto3.client("s3") in a script reaches the bucket folders (botocore reads AWS_ENDPOINT_URL_<SERVICE>).
+            "AWS_ENDPOINT_URL_S3": self._s3_endpoint_url() if self._s3_endpoint_url else None,
             "AWS_ACCESS_KEY_ID": "glueflow-local",
             "AWS_SECRET_ACCESS_KEY": "glueflow-local",
             "AWS_DEFAULT_REGION": self.settings.region,
