@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from glueflow import cost
-from glueflow.web import dag
+from glueflow.web import dag, urls
 from glueflow.web import logs as logfiles
 
 JSON = dict[str, Any]
@@ -383,7 +383,7 @@ class Console:
             counters=logfiles.counters(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
+            log_url=urls.log_path(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
             worker=worker,
         )
 
@@ -407,7 +407,7 @@ class Console:
             tables=logfiles.table_changes(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, crawler, crawl_id) if log else None,
+            log_url=urls.log_path(workflow, run_id, crawler, crawl_id) if log else None,
         )
 
     def _crawl_history(self, crawler: str, crawl: JSON) -> JSON:
@@ -452,13 +452,6 @@ def effective_arguments(job: JSON, job_run: JSON) -> dict[str, tuple[str, str]]:
     merged.update({k: (v, "run") for k, v in job_run.get("Arguments", {}).items()})
     merged.update({k: (v, "fixed") for k, v in job.get("NonOverridableArguments", {}).items()})
     return merged
-
-
-def log_url(workflow: str, run_id: str, node: str, node_run_id: str) -> str:
-    from urllib.parse import quote
-
-    parts = (workflow, "runs", run_id, "nodes", node, "logs", node_run_id)
-    return "/workflows/" + "/".join(quote(p, safe="") for p in parts)
 
 
 def _node_state(node: JSON) -> str:
