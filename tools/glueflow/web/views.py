@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from glueflow import cost
-from glueflow.web import dag, urls
+from glueflow.glue import ACTIVE_JOB_RUN_STATES, ACTIVE_WORKFLOW_RUN_STATUSES, CrawlState, JobRunState
+from glueflow.web import layout as dag_layout
 from glueflow.web import logs as logfiles
+from glueflow.web import urls
 
 JSON = dict[str, Any]
 GlueCall = Callable[[str, JSON], JSON]
 HISTORY_LIMIT = 50
 CRAWL_PAGES = 10  # ListCrawls pages searched for one crawl's counts (100 crawls each)
-RUNNING_STATES = {"STARTING", "RUNNING", "STOPPING", "WAITING"}
-FAILED_STATES = {"FAILED", "TIMEOUT", "ERROR", "EXPIRED"}
+# Job run, crawl and workflow run states together: a page asks "is this still going" / "did this go wrong".
+RUNNING_STATES = frozenset({*ACTIVE_JOB_RUN_STATES, *ACTIVE_WORKFLOW_RUN_STATUSES, CrawlState.CANCELLING})
+FAILED_STATES = frozenset({JobRunState.FAILED, JobRunState.TIMEOUT, JobRunState.ERROR, JobRunState.EXPIRED})
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ class Edge:
 class Graph:
     nodes: list[Node]
     edges: list[Edge]
-    layout: dag.Layout
+    layout: dag_layout.Layout
 
     @property
     def failed(self) -> list[Node]:
@@ -302,7 +305,7 @@ class Console:
         `run_id`, each node's attempts and crawls are read too."""
         nodes = [self._node(workflow, run_id, n) for n in graph.get("Nodes", [])]
         pairs = [(e["SourceId"], e["DestinationId"]) for e in graph.get("Edges", [])]
-        layout = dag.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
+        layout = dag_layout.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
         labels = _edge_labels(graph.get("Nodes", []))
         edges = []
         for source, target, path in layout.edges:
@@ -398,7 +401,7 @@ class Console:
             id=crawl_id,
             state=state,
             started=clock(crawl.get("StartedOn")),
-            duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == "RUNNING")),
+            duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == CrawlState.RUNNING)),
             error=crawl.get("ErrorMessage", ""),
             cost=self.crawl_cost(crawl),
             created=counts.get("ADD"),
