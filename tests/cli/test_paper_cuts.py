@@ -52,3 +52,35 @@ def test_boolean_flags_show_no_value_type_in_help(project: Path, command: str, f
     row = next(line for line in result.stdout.splitlines() if flag in line)
     assert "<bool>" not in result.stdout and "BOOLEAN" not in row
     assert "<str>" in result.stdout  # options that do take a value still show its type
+
+
+def test_graph_of_every_pipeline_is_one_mermaid_document(project: Path) -> None:
+    import re
+
+    result = glueflow("graph", cwd=project)
+
+    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    assert lines[0] == "flowchart LR" and sum(line.startswith("flowchart") for line in lines) == 1
+    subgraphs = [line.split()[1].split("[")[0] for line in lines if line.startswith("subgraph ")]
+    assert sorted(subgraphs) == sorted(p.stem for p in (project / "pipelines").glob("*.yaml"))
+    assert sum(line == "end" for line in lines) == len(subgraphs)
+    declared = [re.match(r"^(\w+)[\[{(]", line).group(1) for line in lines if re.match(r"^\w+[\[{(]", line)]
+    assert len(declared) == len(set(declared))  # a node id is declared once across all pipelines
+    for edge in (line for line in lines if "-->" in line):
+        source, target = edge.split()[0], edge.split()[-1]
+        assert source in declared and target in declared, edge
+
+
+def test_ingest_warns_when_no_pipeline_reads_where_the_file_lands(project: Path) -> None:
+    sales = project / "pipelines" / "sample_data" / "sales_analytics" / "sales_data.csv"
+
+    landed_beside = glueflow("ingest", str(sales), "-p", "sales_analytics", cwd=project)  # → raw-data/sales_data.csv
+    landed_inside = glueflow("ingest", str(sales), "--to", "raw/raw-data/sales/", cwd=project)
+
+    assert landed_beside.returncode == 0, landed_beside.stderr
+    assert "warning: no pipeline reads s3://glueflow-local-raw-000000000000/raw-data/sales_data.csv" in " ".join(
+        landed_beside.stderr.split()
+    )
+    reading = "s3://glueflow-local-raw-000000000000/raw-data/sales/  (sales_analytics crawler raw; sales_analytics job"
+    assert reading in landed_beside.stderr
+    assert landed_inside.returncode == 0 and "warning" not in landed_inside.stderr

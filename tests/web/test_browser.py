@@ -104,6 +104,10 @@ def retail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Retail]:
 def watched(browser: Any, retail: Retail) -> dict[str, Any]:
     """Start a run, open its page once and record what the page itself shows until the run ends."""
     run_id = retail.start()
+    history = browser.new_page()  # the run history, open while the run goes on
+    history.goto(f"{retail.services.url}/workflows/{retail.workflow}")
+    history_status = history.locator(f'tr[data-run-id="{run_id}"] .badge').text_content()
+    history.evaluate("window.loadedOnce = true")
     page = browser.new_page()
     page.goto(f"{retail.services.url}/workflows/{retail.workflow}/runs/{run_id}")
     page.evaluate("window.loadedOnce = true")  # gone if the page ever reloads
@@ -118,7 +122,14 @@ def watched(browser: Any, retail: Retail) -> dict[str, Any]:
     seen.append(tuple(page.evaluate(NODE_JS, "clean_sales")))
     REPORTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(REPORTS / "console-run.png"))
-    return {"page": page, "run_id": run_id, "clean_sales": seen, "reloaded": not page.evaluate("window.loadedOnce")}
+    return {
+        "page": page,
+        "history": history,
+        "history_status": history_status,
+        "run_id": run_id,
+        "clean_sales": seen,
+        "reloaded": not page.evaluate("window.loadedOnce"),
+    }
 
 
 def test_the_graph_shows_both_crawlers_the_and_join_and_the_failed_branch(watched: dict[str, Any]) -> None:
@@ -165,7 +176,14 @@ def test_the_failed_node_shows_its_error_and_log(watched: dict[str, Any]) -> Non
     assert re.search(r"quarantined_sales\s*1", counters)
 
 
-def test_the_history_lists_the_run_with_its_cost(watched: dict[str, Any], retail: Retail) -> None:
+def test_the_history_lists_the_run_with_its_cost(watched: dict[str, Any]) -> None:
+    # the history page opened at the start showed the run going on, and refreshed itself when it ended
+    history = watched["history"]
+    assert watched["history_status"] == "RUNNING"
+    row = history.locator(f'tr[data-run-id="{watched["run_id"]}"]')
+    row.locator(".badge", has_text="COMPLETED").wait_for(timeout=15_000)
+    assert history.evaluate("window.loadedOnce")
+    # and the run page's breadcrumb leads to the same history
     page = watched["page"]
     page.click("header nav a >> text=retail_nightly")
     row = page.locator(f'tr[data-run-id="{watched["run_id"]}"]')

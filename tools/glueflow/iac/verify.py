@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glueflow.iac.conventions import ConventionsResult, check_conventions
-from glueflow.iac.findings import Finding
+from glueflow.iac.env_inputs import EnvPlan
+from glueflow.iac.findings import Finding, display_path
 from glueflow.iac.fmt import FmtResult, check_format
 from glueflow.iac.hcl import parse_file, tf_files
+from glueflow.iac.offline_run import ConfigTarget, OfflineResult, PlanTarget, Progress, run_offline
+from glueflow.iac.plan_vs_runtime import Comparison, compare
 from glueflow.iac.schema import load_schema
 from glueflow.iac.schema_check import SchemaCheckResult, check_files
 from glueflow.iac.terraform_test import TerraformTestResult, run_module_tests
-from glueflow.iac.terraform_validate import ValidateResult, validate_configs
+from glueflow.iac.terraform_validate import find_aws_provider
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class IacLayout:
         candidates = [self.terraform_dir, *sorted(d for d in self.terraform_dir.glob("*") if d.is_dir())]
         return [d for d in candidates if not d.name.startswith(".") and any(d.glob("*.tf"))]
 
+    def example_dirs(self) -> list[Path]:
+        """modules/*/examples/*: root configurations of their own, initialised, validated and planned offline."""
+        return sorted(d for d in self.modules_dir.glob("*/examples/*") if d.is_dir() and any(d.glob("*.tf")))
+
 
 @dataclass
 class VerifyReport:
@@ -50,17 +57,51 @@ class VerifyReport:
     fmt: FmtResult = field(default_factory=FmtResult)
     schema: SchemaCheckResult = field(default_factory=SchemaCheckResult)
     conventions: ConventionsResult = field(default_factory=ConventionsResult)
-    validate: ValidateResult = field(default_factory=ValidateResult)
+    validate: OfflineResult = field(default_factory=OfflineResult)
+    runtime: list[Comparison] = field(default_factory=list)  # the root's plan per env vs the local runtime
     tests: TerraformTestResult = field(default_factory=TerraformTestResult)
     seconds: float = 0.0
 
     @property
     def findings(self) -> list[Finding]:
         checks = (self.fmt, self.schema, self.conventions, self.validate, self.tests)
-        return [finding for check in checks for finding in check.findings]
+        found = [finding for check in checks for finding in check.findings]
+        return found + [finding for comparison in self.runtime for finding in comparison.findings or []]
 
 
-def verify_terraform(root: Path, *, run_validate: bool = True, run_tests: bool = True) -> VerifyReport:
+def offline_targets(layout: IacLayout, envs: list[EnvPlan]) -> list[ConfigTarget]:
+    """What Terraform runs on: the root and bootstrap planned per env, other roots validated, examples planned."""
+    targets = []
+    for config in layout.root_dirs():
+        if config == layout.terraform_dir:
+            plans = tuple(PlanTarget(env.name, env.tfvars) for env in envs)
+        elif config.name == "bootstrap":
+            plans = tuple(PlanTarget(env.name, env.bootstrap_tfvars) for env in envs if env.bootstrap_tfvars)
+        else:
+            plans = ()
+        targets.append(ConfigTarget(config, plans))
+    targets += [ConfigTarget(example, (PlanTarget(None, None),)) for example in layout.example_dirs()]
+    return targets
+
+
+def compare_with_runtime(layout: IacLayout, offline: OfflineResult, envs: list[EnvPlan]) -> list[Comparison]:
+    by_env = {env.name: env for env in envs}
+    root_config = display_path(layout.terraform_dir, layout.root)
+    return [
+        compare(plan.env, plan.plan_json, by_env[plan.env].deployment.tfvars, f"{root_config} plan")
+        for plan in offline.plans
+        if plan.config == root_config and plan.env in by_env and plan.plan_json is not None
+    ]
+
+
+def verify_terraform(
+    root: Path,
+    *,
+    run_validate: bool = True,
+    run_tests: bool = True,
+    envs: list[EnvPlan] | None = None,
+    progress: Progress | None = None,
+) -> VerifyReport:
     started = time.perf_counter()
     layout = IacLayout(root)
     report = VerifyReport()
@@ -71,7 +112,12 @@ def verify_terraform(root: Path, *, run_validate: bool = True, run_tests: bool =
     report.schema = check_files(parsed, load_schema(), root)
     report.conventions = check_conventions(layout.module_dirs(), layout.root_dirs(), parsed, root)
     if run_validate and parsed:
-        report.validate = validate_configs([*layout.root_dirs(), *layout.module_dirs()], root)
+        targets = offline_targets(layout, envs or [])
+        # `glueflow plan` keeps the real provider in build/.terraform-plugin-cache and build/<env>/.terraform/
+        caches = [root / "build" / ".terraform-plugin-cache"]
+        real_aws = find_aws_provider([*(t.config_dir for t in targets), *root.glob("build/*")], caches)
+        report.validate = run_offline(root, targets, real_aws=real_aws, progress=progress)
+        report.runtime = compare_with_runtime(layout, report.validate, envs or [])
     if run_tests:
         report.tests = run_module_tests(layout.module_dirs(), root)
     report.seconds = time.perf_counter() - started

@@ -87,8 +87,9 @@ class LocalRuntime:
             seconds_per_minute=seconds_per_minute,
             keep_warm=keep_warm,
         )
-        self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url)
+        self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url, self.s3_endpoint_url)
         self._endpoint: Any = None
+        self._s3_endpoint: Any = None
         self._endpoint_lock = threading.Lock()
         self._validator = ParamValidator()
         self._root, self._build_dir = root, build_dir
@@ -122,6 +123,15 @@ class LocalRuntime:
                 self._endpoint = start_endpoint(self)
             return str(self._endpoint.url)
 
+    def s3_endpoint_url(self) -> str:
+        """The loopback S3 endpoint over the bucket folders (started on first use, stopped by close())."""
+        with self._endpoint_lock:
+            if self._s3_endpoint is None:
+                from glueflow.local.s3_http import start_s3_endpoint
+
+                self._s3_endpoint = start_s3_endpoint(self.s3.root)
+            return str(self._s3_endpoint.url)
+
     def call(self, operation_name: str, params: JSON | None = None) -> JSON:
         self.last_call = time.monotonic()
         params = dict(params or {})
@@ -152,6 +162,9 @@ class LocalRuntime:
             if self._endpoint is not None:
                 self._endpoint.shutdown()
                 self._endpoint = None
+            if self._s3_endpoint is not None:
+                self._s3_endpoint.shutdown()
+                self._s3_endpoint = None
         self.store.close()
 
     def __enter__(self) -> LocalRuntime:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glueflow.dag import Node
 from glueflow.glue import WorkflowRunStatus
-from glueflow.local.definitions import GraphNode
 from glueflow.local.jobs import JobRunner
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
@@ -47,9 +47,11 @@ class EngineCore:
         runner: JobRunner,
         settings: EngineSettings,
         endpoint_url: Callable[[], str],
+        s3_endpoint_url: Callable[[], str] | None = None,
     ) -> None:
         self.store, self.s3, self.runner, self.settings = store, s3, runner, settings
         self._endpoint_url = endpoint_url
+        self._s3_endpoint_url = s3_endpoint_url
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         # Job processes (Spark uses every core) run at most `max_parallel` at a time; crawls are light, in-process
@@ -98,7 +100,7 @@ class EngineCore:
 
     # --- what one concern asks of another (implemented by WorkflowRuns, JobRuns, Crawls) -------------------
 
-    def _node_finished(self, run_id: str | None, node: GraphNode, state: str) -> None:
+    def _node_finished(self, run_id: str | None, node: Node, state: str) -> None:
         raise NotImplementedError
 
     def _prewarm_for(self, run_id: str) -> None:

@@ -2,6 +2,23 @@
 // state changes (and every few seconds while the run goes on, for the log tails). No framework, no build step.
 (function () {
   "use strict";
+  // Lists (pipelines, run history) with a run going on refresh themselves until no run is live.
+  var listing = document.getElementById("listing");
+  function refreshListing() {
+    fetch(window.location.pathname, { cache: "no-store" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("listing");
+        if (fresh) { listing.replaceWith(fresh); listing = fresh; }
+        if (listing.dataset.live === "true") window.setTimeout(refreshListing, 2000);
+      })
+      .catch(function () { window.setTimeout(refreshListing, 6000); });
+  }
+  if (listing && listing.dataset.live === "true") window.setTimeout(refreshListing, 2000);
+})();
+
+(function () {
+  "use strict";
   var root = document.getElementById("run");
   if (!root || root.dataset.live !== "true") return;
   var every = parseInt(root.dataset.pollMs, 10) || 1000;
@@ -36,7 +53,13 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("details");
         var current = document.getElementById("details");
-        if (fresh && current) current.replaceWith(fresh);
+        if (!fresh || !current) return;
+        // keep what the reader opened (an attempt's arguments) open across the refresh
+        current.querySelectorAll("details[open][data-key]").forEach(function (opened) {
+          var again = fresh.querySelector('details[data-key="' + CSS.escape(opened.dataset.key) + '"]');
+          if (again) again.open = true;
+        });
+        current.replaceWith(fresh);
       });
   }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 NODE_WIDTH = 150
 NODE_HEIGHT = 46
-TRIGGER_WIDTH = 116
+TRIGGER_WIDTH = 124
 COLUMN_GAP = 92
 ROW_GAP = 26
 MARGIN = 16
