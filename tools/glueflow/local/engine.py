@@ -83,9 +83,13 @@ class Engine:
             raise errors.not_found(f"Workflow not found: {name}")
         return workflow
 
-    def _check_workflow_capacity(self, workflow: JSON) -> None:
+    def _insert_run_within_capacity(
+        self, workflow: JSON, run: JSON, snapshot: JSON, copied: JSON | None = None
+    ) -> None:
+        """Record a new run unless the workflow is at MaxConcurrentRuns; the check and the insert are one write
+        transaction, so runtimes in other processes on the same state dir cannot overshoot the limit."""
         limit = workflow.get("MaxConcurrentRuns")
-        if limit and self.store.active_workflow_runs(workflow["Name"]) >= limit:
+        if not self.store.insert_workflow_run(run, snapshot, copied, max_concurrent=limit):
             raise errors.concurrent_runs_exceeded(
                 f"Concurrent runs exceeded for workflow: {workflow['Name']} (MaxConcurrentRuns = {limit})"
             )
@@ -93,7 +97,6 @@ class Engine:
     def start_workflow_run(self, name: str, properties: dict[str, str] | None = None) -> str:
         with self._lock:
             workflow = self._workflow(name)
-            self._check_workflow_capacity(workflow)
             triggers = [t for t in self.store.definitions("trigger") if t.get("WorkflowName") == name]
             start = next((t for t in triggers if t["Type"] != "CONDITIONAL"), None)
             if start is None:
@@ -106,7 +109,7 @@ class Engine:
                 "StartedOn": time.time(),
                 "Status": "RUNNING",
             }
-            self.store.insert_workflow_run(run, {"Triggers": triggers})
+            self._insert_run_within_capacity(workflow, run, {"Triggers": triggers})
             self.store.add_event("WorkflowRunStarted", run_id, None, {"workflow": name})
             self._active[run_id] = 0
             self.store.mark_fired(run_id, start["Name"])
@@ -292,7 +295,6 @@ class Engine:
                 named.append(by_id[node_id])
             rerun = downstream(triggers, set(named))
             roots = [n for n in named if not any(n in downstream(triggers, {o}) for o in named if o != n)]
-            self._check_workflow_capacity(workflow)
             new_id = new_run_id("wr")
             copied = {
                 "JobRuns": [r["Id"] for r in job_runs if GraphNode("JOB", r["JobName"]) not in rerun],
@@ -306,7 +308,7 @@ class Engine:
                 "StartedOn": time.time(),
                 "Status": "RUNNING",
             }
-            self.store.insert_workflow_run(run, snapshot, copied)
+            self._insert_run_within_capacity(workflow, run, snapshot, copied)
             self.store.add_event("WorkflowRunResumed", new_id, None, {"previous": run_id, "nodes": node_ids})
             self._active[new_id] = 0
             for trigger in triggers:  # triggers that only start copied nodes stay fired
@@ -374,15 +376,7 @@ class Engine:
             job = self.store.definition("job", job_name)
             if job is None:
                 raise errors.not_found(f"Job not found: {job_name}")
-            self._check_job_capacity(job)
             return self._start_job(job_name, None, None, arguments, timeout)
-
-    def _check_job_capacity(self, job: JSON) -> None:
-        limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        if self.store.active_job_runs(job["Name"]) >= limit:
-            raise errors.concurrent_runs_exceeded(
-                f"Concurrent runs exceeded for job {job['Name']} (ExecutionProperty.MaxConcurrentRuns = {limit})"
-            )
 
     def _start_job(
         self, job_name: str, run_id: str | None, trigger: str | None, arguments: dict[str, str], timeout: int | None
@@ -419,7 +413,11 @@ class Engine:
             **{k: job[k] for k in ("WorkerType", "NumberOfWorkers", "MaxCapacity") if k in job},
         )
         limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        if run_id is not None and self.store.active_job_runs(job_name) >= limit:
+        if not self.store.insert_job_run_within(job_run, limit):  # atomic across runtimes on one state dir
+            if run_id is None:  # StartJobRun raises; a trigger's start records a FAILED run (see README)
+                raise errors.concurrent_runs_exceeded(
+                    f"Concurrent runs exceeded for job {job_name} (ExecutionProperty.MaxConcurrentRuns = {limit})"
+                )
             job_run.update(
                 JobRunState="FAILED",
                 CompletedOn=now,
@@ -428,7 +426,6 @@ class Engine:
             self.store.put_job_run(job_run)
             self._spawn(lambda: self._node_finished(run_id, GraphNode("JOB", job_name), "FAILED"), run_id)
             return str(job_run["Id"])
-        self.store.put_job_run(job_run)
         self._spawn(lambda: self._run_job(job, job_run, arguments), run_id)
         return str(job_run["Id"])
 
