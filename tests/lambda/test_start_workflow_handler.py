@@ -250,7 +250,9 @@ def test_a_corrupt_marker_is_taken_over_not_dead_lettered(
     markers = _s3_markers(handler_module, aws)
     obj = handler_module.S3Object(RAW, "incoming/c.csv", "v1", 1)
     aws["s3"].put_object(Bucket=markers.bucket, Key=markers.prefix + handler_module.marker_name(obj), Body=b"{trunc")
-    result = handler_module.handle(s3_event((RAW, "incoming/c.csv", "v1")), _settings(handler_module), aws["glue"], markers)
+    result = handler_module.handle(
+        s3_event((RAW, "incoming/c.csv", "v1")), _settings(handler_module), aws["glue"], markers
+    )
     assert len(result["started"]) == 1 and len(_runs(aws)) == 1
 
 

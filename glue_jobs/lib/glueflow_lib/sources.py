@@ -6,6 +6,7 @@
 - `read_csv_files`: raw CSV files read line by line as strings, so no line is lost: a line with the wrong
   number of fields keeps its text in `_corrupt_record` (Spark would otherwise truncate or pad it, and a one-line
   file would be swallowed as a header). Pair it with `glueflow_lib.quarantine.parse_columns`.
+- `read_table_lines`: the same for a crawled CSV catalog table (its files, header and separator).
 """
 
 from __future__ import annotations
@@ -135,3 +136,41 @@ def _read_csv_glue(job: JobContext, path: str, columns: Sequence[str], ctx: str 
         F.when(ragged, text).alias(CORRUPT),
         F.input_file_name().alias(SOURCE_FILE),
     )
+
+
+def _storage_options(job: JobContext, name: str) -> dict[str, str]:
+    """The CSV options (header, sep) a catalog table was registered with, from DESCRIBE TABLE EXTENDED."""
+    for row in job.spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect():
+        if row[0] == "Storage Properties":
+            pairs = (item.split("=", 1) for item in str(row[1]).strip("[]").split(", ") if "=" in item)
+            return {key.strip(): value for key, value in pairs}
+    return {}
+
+
+def read_table_lines(job: JobContext, database: str, table: str) -> Any:
+    """A crawled CSV table as its data columns (strings) + `_corrupt_record` + `_source_file`, line by line.
+
+    `spark.table` would silently drop a line's extra fields (and pad missing ones); read this way such a line
+    keeps its whole text in `_corrupt_record`, so `parse_columns` quarantines it with a reason.
+    """
+    from pyspark.sql import functions as F
+
+    name = _quoted(database, table)
+    partition_keys = {c.name for c in job.spark.catalog.listColumns(name) if c.isPartition}
+    frame = job.spark.table(name)
+    columns = [c for c in frame.columns if c not in partition_keys]
+    files = sorted(frame.inputFiles())
+    schema = _string_schema(columns)
+    if not files:
+        return job.spark.createDataFrame([], schema).withColumn(SOURCE_FILE, F.lit(None).cast("string"))
+    options = _storage_options(job, name)
+    job.spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")  # see _read_csv_local
+    df = job.spark.read.csv(
+        files,
+        schema=schema,
+        header=options.get("header", "true") == "true",
+        sep=options.get("sep", options.get("delimiter", ",")),
+        mode="PERMISSIVE",
+        columnNameOfCorruptRecord=CORRUPT,
+    )
+    return df.withColumn(SOURCE_FILE, F.input_file_name())

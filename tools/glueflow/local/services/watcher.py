@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from glueflow.aws import LOCAL_CREDENTIALS
+from glueflow.local import faults
 from glueflow.local.services.outbox import DEAD, DELIVERED, DROPPED, Delivery, Outbox
 from glueflow.spec.deployment import Deployment
 
@@ -233,6 +234,7 @@ class LambdaConsumer:
             for delivery in due:
                 self._retry_or_dead_letter(delivery, now, exc)
             return
+        faults.point("watcher.handled")
         self.outbox.finish([d.key for d in due], DELIVERED, json.dumps(result, default=str)[:4000])
         self.results.append(result)
         log.info("lambda %s: %s", self.function_name, json.dumps(result, default=str))
@@ -381,7 +383,11 @@ class UploadWatcher:
         for obj in objects:
             for consumer in self.consumers:
                 consumer.offer(obj, self.region, now)
+        if objects:
+            faults.point("watcher.offered")
         self.scanner.mark_seen(objects)
+        if objects:
+            faults.point("watcher.seen")
         for consumer in self.consumers:
             consumer.deliver_due(now)
         return objects
