@@ -18,8 +18,9 @@ YES_FLAG := $(if $(YES),--yes,)
 SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
-.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve \
-        test test-sandbox lint fmt scan bench clean
+query: export GLUEFLOW_SQL = $(SQL)
+.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve stop \
+        test test-sandbox lint fmt scan bench clean query
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [ENV=local|dev|staging|prod] [PIPELINE=name]\n\n"} \
@@ -64,8 +65,14 @@ status: $(SETUP_STAMP) ## Show the latest workflow run of each pipeline
 logs: $(SETUP_STAMP) ## Print a node run's log on the local runtime: make logs NODE=map_purchases [RUN_ID=...]
 	$(GLUEFLOW) logs --env $(ENV) $(PIPELINE_FLAG) --node $(NODE) $(if $(RUN_ID),--run-id $(RUN_ID),)
 
+query: $(SETUP_STAMP) ## SQL over the env's catalog (DuckDB locally, Athena on AWS): make query SQL="SELECT ..." [FORMAT=csv OUT=file]
+	$(GLUEFLOW) query --env $(ENV) "$$GLUEFLOW_SQL" $(if $(FORMAT),--format $(FORMAT),) $(if $(OUT),--out $(OUT),)
+
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
+
+stop: $(SETUP_STAMP) ## Stop the env's local runtime (the background one `make run` started, or `make serve`)
+	$(GLUEFLOW) serve --env $(ENV) --stop
 
 destroy: $(SETUP_STAMP) ## Tear the deployment down (asks first)
 	$(GLUEFLOW) destroy --env $(ENV) $(PIPELINE_FLAG) $(YES_FLAG)
@@ -95,7 +102,7 @@ test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real app
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
-	$(BIN)/python -m glueflow.bench $(PIPELINE_FLAG)
+	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)
 
 clean: ## Remove build/ and local runtime state (keeps the venvs)
 	rm -rf build .glueflow

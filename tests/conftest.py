@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Commands under test run their own runtime, not a background one that would outlive the test (its own tests
+# turn it back on).
+os.environ.setdefault("GLUEFLOW_BACKGROUND", "off")
 
 
 @pytest.fixture

@@ -87,3 +87,23 @@ def test_a_node_watched_for_two_states_is_one_edge_with_both_labels(project: Pat
     edges = [line for line in result.stdout.splitlines() if "-->" in line]
     assert any("-- FAILED | TIMEOUT -->" in line for line in edges), edges
     assert len(edges) == len(set(edges))
+
+
+def test_the_command_summaries_in_glueflow_help_are_each_command_s_own_first_docstring_line() -> None:
+    """`glueflow --help` lists commands without importing them; its summaries must not drift from the commands."""
+    import importlib
+    import inspect
+
+    from glueflow.cli.main import COMMANDS
+
+    for name, (module, summary) in COMMANDS.items():
+        doc = inspect.getdoc(importlib.import_module(module).command) or ""
+        assert " ".join(doc.split("\n\n")[0].split()) == summary, name
+
+
+def test_help_imports_no_command_module_and_a_command_still_runs(project: Path) -> None:
+    probe = "import sys, runpy; sys.argv = ['glueflow', '--help']\ntry:\n    runpy.run_module('glueflow.cli.main', run_name='__main__')\nexcept SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith(('glueflow.cli.', 'glueflow.spec', 'pydantic', 'boto3'))))"
+    listed = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True, timeout=120)
+    assert "status" in listed.stdout and listed.stdout.strip().splitlines()[-1] == "[]"
+    version = glueflow("--version", cwd=project)
+    assert version.returncode == 0 and version.stdout.startswith("glueflow ")

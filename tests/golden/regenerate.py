@@ -1,4 +1,4 @@
-"""Recompute the golden files from the sample data with DuckDB (glueflow.bench_duckdb), independently of Spark.
+"""Recompute the golden files from the sample data with DuckDB (benchmarks.duckdb_reference under tools/), independently of Spark.
 
     .venv/bin/python tests/golden/regenerate.py          # rewrite tests/golden/<pipeline>/*.csv
 
@@ -24,7 +24,7 @@ def golden_tables() -> dict[str, dict[str, tuple[list[str], list[tuple[Any, ...]
     import duckdb
 
     sys.path.insert(0, str(REPO / "tools"))
-    from glueflow import bench_duckdb
+    from benchmarks import duckdb_reference as bench_duckdb
 
     tables: dict[str, dict[str, tuple[list[str], list[tuple[Any, ...]]]]] = {}
     sales = SAMPLES / "sales_analytics"

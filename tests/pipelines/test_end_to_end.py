@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from glueflow.bench import failed_nodes, run_workflow
+from benchmarks.pipelines import failed_nodes, run_workflow
 from pipelines.conftest import SAMPLES, read_golden
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
@@ -39,7 +39,7 @@ class Env:
 
     def states(self, run: dict[str, Any]) -> dict[str, str]:
         """{logical node name: final state or NOT RUN} of a run's graph."""
-        from glueflow.bench import _node_times
+        from benchmarks.pipelines import _node_times
 
         logical = {}
         for pipeline in self.deployment.tfvars.pipelines.values():
@@ -105,8 +105,13 @@ def test_customer_purchases_runs_end_to_end(env: Env) -> None:
     _assert_golden(_parquet(env.path("processed", "output"), "customer_id"), "customer_purchases", "output")
 
 
-def test_sales_analytics_runs_end_to_end_and_quarantines_the_invalid_file(env: Env) -> None:
-    run = env.run("sales_analytics")
+@pytest.fixture(scope="module")
+def sales_run(env: Env) -> dict[str, Any]:
+    return env.run("sales_analytics")
+
+
+def test_sales_analytics_runs_end_to_end_and_quarantines_the_invalid_file(env: Env, sales_run: dict[str, Any]) -> None:
+    run = sales_run
     assert set(env.states(run).values()) == {"SUCCEEDED"}
     output = env.path("processed", "sales_analytics")
     _assert_golden(
@@ -122,6 +127,47 @@ def test_sales_analytics_runs_end_to_end_and_quarantines_the_invalid_file(env: E
     invalid = [r for r in quarantine if r["_source_file"].endswith("invalid_data.csv")]
     assert [r["_quarantine_reason"] for r in invalid] == ["malformed line (expected 7 fields): invalid,data,format"]
     assert len(quarantine) == 5
+
+
+def test_glueflow_query_sums_daily_sales_like_duckdb_on_the_sample_data_and_partitions_filter(
+    env: Env, sales_run: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's example, through the CLI against this env's endpoint (announced as `glueflow serve` does)."""
+    import sys
+
+    from glueflow.aws import local_client, write_endpoint_file
+    from glueflow.bench_duckdb import sales_tables
+    from glueflow.cli.main import main
+
+    url = env.runtime.endpoint_url()
+    write_endpoint_file(env.deployment.state_dir, url)
+    sql = "SELECT order_date, SUM(daily_revenue) FROM glueflow_local_sales_analytics.daily_sales GROUP BY 1 ORDER BY 1"
+    monkeypatch.setenv("GLUEFLOW_ROOT", str(env.deployment.root))
+    monkeypatch.setattr(sys, "argv", ["glueflow", "query", sql, "--format", "csv"])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main()
+    printed = capsys.readouterr().out.splitlines()
+
+    sample = SAMPLES / "sales_analytics"
+    files = sorted(p for p in sample.glob("sales_data*.csv"))
+    _, daily = sales_tables(duckdb.connect(), files, sample / "customer_data.csv")["daily_sales"]
+    expected: dict[str, float] = {}
+    for order_date, _region, revenue, *_ in daily:
+        expected[str(order_date)] = expected.get(str(order_date), 0.0) + revenue
+    assert exited.value.code in (0, None) and printed[0] == "order_date,sum(daily_revenue)"
+    got = {line.split(",")[0]: float(line.split(",")[1]) for line in printed[1:]}
+    assert got.keys() == expected.keys() and len(got) == 6
+    for day, revenue in expected.items():
+        assert got[day] == pytest.approx(revenue, abs=0.0100001)
+
+    glue = local_client("glue", url, "us-east-1")
+    partitions = glue.get_partitions(
+        DatabaseName="glueflow_local_sales_analytics",
+        TableName="daily_sales",
+        Expression="order_date >= '2024-01-16'",
+    )["Partitions"]
+    assert sorted(p["Values"][0] for p in partitions) == sorted(d for d in expected if d >= "2024-01-16")
 
 
 def test_retail_nightly_runs_end_to_end_then_a_dq_failure_routes_to_the_error_handler(env: Env) -> None:

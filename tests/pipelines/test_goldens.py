@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glueflow.bench import failed_nodes, hop_latencies
+from benchmarks.pipelines import failed_nodes, hop_latencies
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 sys.path.insert(0, str(GOLDEN))

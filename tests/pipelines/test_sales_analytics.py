@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from glueflow.bench_duckdb import sales_tables
+from benchmarks.duckdb_reference import sales_tables
 from pipelines.conftest import SAMPLES, assert_matches_golden
 
 pytestmark = pytest.mark.spark

@@ -3,8 +3,9 @@
 - kind `aws`: the default credential chain (AWS_PROFILE, SSO, env vars, instance roles) in the env's region, with
   botocore's adaptive retry mode, which backs off and rate-limits itself when Glue throttles.
 - kind `local`: the same clients pointed at the local Glue endpoint. If `glueflow serve` is running for this state
-  dir (it writes `<state_dir>/endpoint.json`), its endpoint is used; otherwise a runtime and endpoint are started
-  in this process for the duration of the command. Any credentials work locally; dummy ones are passed.
+  dir (it writes `<state_dir>/endpoint.json`), its endpoint is used; otherwise the background runtime is started
+  (local/services/background.py), or with GLUEFLOW_BACKGROUND=off a runtime and endpoint in this process for the
+  duration of the command. Any credentials work locally; dummy ones are passed.
 """
 
 from __future__ import annotations
@@ -199,9 +200,12 @@ class GlueConnection:
 
 
 @contextmanager
-def connect_glue(deployment: Deployment, *, provision: bool = False) -> Iterator[GlueConnection]:
+def connect_glue(
+    deployment: Deployment, *, provision: bool = False, start_background: bool = True
+) -> Iterator[GlueConnection]:
     """A Glue client for the deployment's env (see the module docstring). With `provision`, the local deployment
-    is brought up to date first (idempotent)."""
+    is brought up to date first (idempotent). Without `start_background`, no background runtime is started for
+    this command (one that is running is still used)."""
     environment = deployment.tfvars.environment
     if environment.kind == "aws":
         yield GlueConnection(aws_client("glue", environment), deployment, None, in_process=False)
@@ -210,27 +214,32 @@ def connect_glue(deployment: Deployment, *, provision: bool = False) -> Iterator
     if provision:
         local["provision"].deploy(deployment)
     served = live_endpoint(deployment.state_dir)
+    if served is None and start_background and local["background"].enabled():
+        served = local["background"].ensure(deployment)
     if served is not None:
         yield GlueConnection(local_client("glue", served.url, environment.region), deployment, served.url, False)
         return
-    runtime = local["runtime"].LocalRuntime.for_deployment(deployment)
+    from glueflow.local import endpoint, runtime  # a runtime in this process: only when nothing serves the env
+
+    in_process = runtime.LocalRuntime.for_deployment(deployment)
     try:
-        server = local["endpoint"].start_endpoint(runtime)
+        server = endpoint.start_endpoint(in_process)
         try:
             yield GlueConnection(local_client("glue", server.url, environment.region), deployment, server.url, True)
         finally:
             server.shutdown()
     finally:
-        runtime.close()
+        in_process.close()
 
 
 def _local_runtime_modules() -> dict[str, Any]:
     """Import the embedded runtime lazily: AWS commands must not pay for it (or need it installed)."""
     try:
-        from glueflow.local import endpoint, provision, runtime
+        from glueflow.local import provision
+        from glueflow.local.services import background
     except ImportError as exc:
         raise GlueflowError(
             f"the local runtime is not available: {exc}",
             hint="reinstall glueflow with `make setup`, or use an aws env",
         ) from exc
-    return {"endpoint": endpoint, "provision": provision, "runtime": runtime}
+    return {"provision": provision, "background": background}

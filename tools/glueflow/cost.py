@@ -20,19 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from glueflow.glue import WORKER_DPU
+
 # us-east-1 list prices, USD per DPU-hour, as published on aws.amazon.com/glue/pricing (effective 2024-11-01).
 LIST_PRICE_DATE = "2024-11-01"
 DEFAULT_JOB_DPU_HOUR_USD = 0.44
 DEFAULT_CRAWLER_DPU_HOUR_USD = 0.44
 
 # DPU per worker (Glue's WorkerType doc); R.* are memory-optimised workers with the G.* DPU counts; Z.2X is Ray's.
+# The G.* types a spec may choose come from glueflow.glue; the others can still appear on runs read from AWS.
 DPU_PER_WORKER: dict[str, float] = {
     "Standard": 1.0,
-    "G.025X": 0.25,
-    "G.1X": 1.0,
-    "G.2X": 2.0,
-    "G.4X": 4.0,
-    "G.8X": 8.0,
+    **WORKER_DPU,
     "G.12X": 12.0,
     "G.16X": 16.0,
     "R.1X": 1.0,

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from glueflow.glue import ExitCode
+
 
 class GlueflowError(Exception):
     """An error the user can fix; printed without a traceback."""
 
-    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = 2) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = ExitCode.USAGE) -> None:
         super().__init__(message)
         self.hint = hint
         self.exit_code = exit_code
@@ -38,4 +40,4 @@ class SpecError(GlueflowError):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.key_path))
         count = len(self.problems)
         header = f"{count} problem{'s' if count != 1 else ''} in the pipeline specs:"
-        super().__init__("\n".join([header, *(p.render() for p in self.problems)]), exit_code=3)
+        super().__init__("\n".join([header, *(p.render() for p in self.problems)]), exit_code=ExitCode.SPEC)

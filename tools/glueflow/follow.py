@@ -22,13 +22,27 @@ from rich.table import Table
 from rich.text import Text
 
 from glueflow.cost import LIST_PRICES, NO_COST, Cost, Pricing, crawl_cost, format_usd, job_run_cost, sum_costs
+from glueflow.glue import (
+    FINAL_CRAWL_STATES,
+    FINAL_JOB_RUN_STATES,
+    FINISHED_WORKFLOW_RUN_STATUSES,
+    CrawlState,
+    ExitCode,
+    JobRunState,
+    NodeType,
+    WorkflowRunStatus,
+)
 
-FINISHED_RUN = ("COMPLETED", "STOPPED", "ERROR")
-GOOD = ("SUCCEEDED",)
-BAD = ("FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED", "CANCELLED")
+BAD = (FINAL_JOB_RUN_STATES | FINAL_CRAWL_STATES) - {JobRunState.SUCCEEDED}
 PENDING, NOT_RUN = "PENDING", "NOT RUN"
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-_STYLES = {"SUCCEEDED": "green", "COMPLETED": "green", "RUNNING": "cyan", "STARTING": "cyan", NOT_RUN: "dim"}
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = ExitCode.OK, ExitCode.FAILED, ExitCode.INTERRUPTED
+_STYLES = {
+    JobRunState.SUCCEEDED: "green",
+    WorkflowRunStatus.COMPLETED: "green",
+    JobRunState.RUNNING: "cyan",
+    JobRunState.STARTING: "cyan",
+    NOT_RUN: "dim",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,7 @@ class RunStatus:
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED_RUN
+        return self.status in FINISHED_WORKFLOW_RUN_STATUSES
 
     @property
     def cost(self) -> Cost:
@@ -88,7 +102,7 @@ class RunStatus:
 
     @property
     def succeeded(self) -> bool:
-        return self.status == "COMPLETED" and not self.failed_nodes
+        return self.status == WorkflowRunStatus.COMPLETED and not self.failed_nodes
 
 
 def _aware(value: Any) -> datetime | None:
@@ -103,18 +117,18 @@ def _aware(value: Any) -> datetime | None:
 def run_status(pipeline: str, run: dict[str, Any], pricing: Pricing = LIST_PRICES) -> RunStatus:
     """Reduce a `WorkflowRun` (with Graph) to a RunStatus; nodes in the DAG's order, priced at `pricing`."""
     workflow = run["Name"]
-    finished = run.get("Status") in FINISHED_RUN
+    finished = run.get("Status") in FINISHED_WORKFLOW_RUN_STATUSES
     graph = run.get("Graph") or {}
     nodes = [
         _node_status(workflow, node, finished, pricing)
         for node in _topological(graph.get("Nodes", []), graph.get("Edges", []))
-        if node.get("Type") in ("JOB", "CRAWLER")
+        if node.get("Type") in (NodeType.JOB, NodeType.CRAWLER)
     ]
     return RunStatus(
         pipeline=pipeline,
         workflow=workflow,
         run_id=run["WorkflowRunId"],
-        status=run.get("Status", "RUNNING"),
+        status=run.get("Status", WorkflowRunStatus.RUNNING),
         started_on=_aware(run.get("StartedOn")),
         completed_on=_aware(run.get("CompletedOn")),
         error_message=run.get("ErrorMessage"),
@@ -160,16 +174,16 @@ def _node_status(workflow: str, node: dict[str, Any], run_finished: bool, pricin
     physical = node.get("Name", "")
     name = logical_name(workflow, physical)
     empty = NOT_RUN if run_finished else PENDING
-    if node["Type"] == "JOB":
+    if node["Type"] == NodeType.JOB:
         runs = sorted((node.get("JobDetails") or {}).get("JobRuns") or [], key=lambda r: r.get("Attempt", 0))
         if not runs:
-            return NodeStatus(name, physical, "JOB", empty, 0)
+            return NodeStatus(name, physical, NodeType.JOB, empty, 0)
         last = runs[-1]
         return NodeStatus(
             name,
             physical,
-            "JOB",
-            last.get("JobRunState", "RUNNING"),
+            NodeType.JOB,
+            last.get("JobRunState", JobRunState.RUNNING),
             len(runs),
             started_on=_aware(runs[0].get("StartedOn")),
             completed_on=_aware(last.get("CompletedOn")),
@@ -182,13 +196,13 @@ def _node_status(workflow: str, node: dict[str, Any], run_finished: bool, pricin
         (node.get("CrawlerDetails") or {}).get("Crawls") or [], key=lambda c: _aware(c.get("StartedOn")) or _EPOCH
     )
     if not crawls:
-        return NodeStatus(name, physical, "CRAWLER", empty, 0)
+        return NodeStatus(name, physical, NodeType.CRAWLER, empty, 0)
     last = crawls[-1]
     return NodeStatus(
         name,
         physical,
-        "CRAWLER",
-        last.get("State", "RUNNING"),
+        NodeType.CRAWLER,
+        last.get("State", CrawlState.RUNNING),
         len(crawls),
         started_on=_aware(last.get("StartedOn")),
         completed_on=_aware(last.get("CompletedOn")),
@@ -293,7 +307,7 @@ def run_headline(run: RunStatus, now: datetime) -> Text:
         (verdict, style),
         f"  in {duration}",
     )
-    if run.failed_nodes and run.status == "COMPLETED":
+    if run.failed_nodes and run.status == WorkflowRunStatus.COMPLETED:
         text.append(f"  ({len(run.failed_nodes)} node(s) failed; Glue still says COMPLETED)", style="red")
     if run.error_message:
         text.append(f"\n  {run.error_message}", style="red")
@@ -308,10 +322,10 @@ def log_locations(run: RunStatus, node: NodeStatus, env_name: str, region: str, 
     if local:
         lines = [f"glueflow logs --env {env_name} -p {run.pipeline} --node {node.name} --run-id {run.run_id}"]
         if node.log_group:  # the local runtime's log folder; the file is the job run id / the crawl's stream
-            file = f"{node.job_run_id}.log" if node.type == "JOB" else node.log_stream
+            file = f"{node.job_run_id}.log" if node.type == NodeType.JOB else node.log_stream
             lines.append(f"log file: {node.log_group}/{file}")
         return lines
-    if node.type == "JOB":
+    if node.type == NodeType.JOB:
         group = node.log_group or "/aws-glue/jobs"
         stream = node.job_run_id or "?"
         return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from glueflow.glue import TriggerType
 from glueflow.spec.resolved import Pipeline
 
 NodeType = Literal["TRIGGER", "JOB", "CRAWLER"]
@@ -64,9 +65,9 @@ def _node_for(job_name: str | None, crawler_name: str | None) -> Node:
 
 
 def _trigger_label(trigger_type: str, schedule: str | None, logical: str | None) -> str:
-    if trigger_type == "SCHEDULED":
+    if trigger_type == TriggerType.SCHEDULED:
         return f"SCHEDULED {schedule}"
-    if trigger_type == "CONDITIONAL":
+    if trigger_type == TriggerType.CONDITIONAL:
         return f"CONDITIONAL {logical}"
     return trigger_type
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 from glueflow.spec.deployment import Deployment
 
 Sink = Callable[[str], None]
@@ -36,7 +37,9 @@ class TerraformError(GlueflowError):
 
     def __init__(self, command: str, returncode: int, stderr: str, *, hint: str | None = None) -> None:
         detail = stderr.strip() or "(Terraform printed no error text; see its output above)"
-        super().__init__(f"terraform {command} failed (exit {returncode}):\n{detail}", hint=hint, exit_code=1)
+        super().__init__(
+            f"terraform {command} failed (exit {returncode}):\n{detail}", hint=hint, exit_code=ExitCode.FAILED
+        )
         self.command = command
         self.returncode = returncode
         self.stderr = stderr
@@ -259,7 +262,9 @@ class TerraformRunner:
             # Terraform received the same Ctrl-C and stops gracefully (saving state, releasing the lock): wait.
             process.wait()
             raise GlueflowError(
-                f"terraform {command} was interrupted", hint="check `glueflow plan` before going on", exit_code=130
+                f"terraform {command} was interrupted",
+                hint="check `glueflow plan` before going on",
+                exit_code=ExitCode.INTERRUPTED,
             ) from None
         reader.join()
         stderr = "".join(stderr_lines)

@@ -59,10 +59,6 @@ class JobContext:
         name, run_id = self.args.get("WORKFLOW_NAME"), self.args.get("WORKFLOW_RUN_ID")
         return (name, run_id) if name and run_id else None
 
-    @property
-    def bookmark_option(self) -> str:
-        return self.args.get("job-bookmark-option", "job-bookmark-disable")
-
     def count(self, name: str, value: int) -> None:
         """Record a counter (rows read, written, quarantined); printed in the run summary."""
         self.counters[name] = self.counters.get(name, 0) + int(value)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 Literal = Union[int, float, str]
-COMPARISONS = (">=", "<=", "==", "!=", ">", "<")
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<number>-?\d+(?:\.\d+)?)

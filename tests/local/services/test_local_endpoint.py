@@ -159,6 +159,22 @@ def _calls(served: Served, upload_run: dict[str, Any]) -> dict[str, OperationCal
         "GetTable": lambda g, s: g.get_table(DatabaseName=database, Name="incoming"),
         "GetTables": lambda g, s: g.get_tables(DatabaseName=database),
         "GetPartitions": lambda g, s: g.get_partitions(DatabaseName=database, TableName="incoming"),
+        "GetPartition": lambda g, s: g.get_partition(
+            DatabaseName=database, TableName="incoming", PartitionValues=_first_partition(g, database)
+        ),
+        "BatchGetPartition": lambda g, s: g.batch_get_partition(
+            DatabaseName=database, TableName="incoming", PartitionsToGet=[{"Values": _first_partition(g, database)}]
+        ),
+        "GetTableVersions": lambda g, s: g.get_table_versions(DatabaseName=database, TableName="incoming"),
+        "SearchTables": lambda g, s: g.search_tables(SearchText="incoming"),
+        "ListJobs": lambda g, s: g.list_jobs(),
+        "ListCrawlers": lambda g, s: g.list_crawlers(),
+        "ListTriggers": lambda g, s: g.list_triggers(),
+        "BatchGetJobs": lambda g, s: g.batch_get_jobs(JobNames=[job]),
+        "BatchGetWorkflows": lambda g, s: g.batch_get_workflows(Names=[workflow], IncludeGraph=True),
+        "BatchGetCrawlers": lambda g, s: g.batch_get_crawlers(CrawlerNames=[crawler]),
+        "BatchGetTriggers": lambda g, s: g.batch_get_triggers(TriggerNames=[trigger]),
+        "GetTags": lambda g, s: g.get_tags(ResourceArn=f"arn:aws:glue:us-east-1:000000000000:workflow/{workflow}"),
         "StartCrawler": lambda g, s: g.start_crawler(Name=crawler),
         "StartJobRun": lambda g, s: _finished_job_run(g, job, g.start_job_run(JobName=job)),
         "ResumeWorkflowRun": lambda g, s: g.resume_workflow_run(Name=workflow, RunId=run_id, NodeIds=[job_node]),
@@ -166,6 +182,10 @@ def _calls(served: Served, upload_run: dict[str, Any]) -> dict[str, OperationCal
         "StopWorkflowRun": lambda g, s: g.stop_workflow_run(Name=bursts, RunId=s["started"]["RunId"]),
         "ResetJobBookmark": lambda g, s: g.reset_job_bookmark(JobName=job),
     }
+
+
+def _first_partition(glue: Any, database: str) -> list[str]:
+    return list(glue.get_partitions(DatabaseName=database, TableName="incoming")["Partitions"][0]["Values"])
 
 
 def _finished_job_run(glue: Any, job: str, started: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from glueflow.cli.deploy import local_provision
 from glueflow.cli.options import EnvOption, PipelineOption, YesOption
 from glueflow.cli.plan import confirm, print_summary, reject_pipeline
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 from glueflow.spec import load_deployment
 from glueflow.spec.deployment import Deployment
 
@@ -98,4 +99,6 @@ def confirm_destroy(deployment: Deployment, *, yes: bool, confirm_env: str | Non
         return
     typed = typer.prompt(f"This destroys '{env}'. Type the env name to confirm", default="", show_default=False)
     if typed.strip() != env:
-        raise GlueflowError(f"you typed {typed.strip()!r}, not '{env}'; nothing was destroyed", exit_code=1)
+        raise GlueflowError(
+            f"you typed {typed.strip()!r}, not '{env}'; nothing was destroyed", exit_code=ExitCode.FAILED
+        )

@@ -12,6 +12,7 @@ from glueflow import terraform
 from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 from glueflow.spec import load_deployment
 
 
@@ -80,4 +81,4 @@ def confirm(question: str, *, yes: bool, ci_answers: bool = True) -> None:
     if not sys.stdin.isatty():
         raise GlueflowError("refusing to continue without confirmation: stdin is not a terminal", hint="pass --yes")
     if not typer.confirm(question, default=False):
-        raise GlueflowError("cancelled; nothing was changed", exit_code=1)
+        raise GlueflowError("cancelled; nothing was changed", exit_code=ExitCode.FAILED)

@@ -13,6 +13,7 @@ from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
 from glueflow.follow import (
     EXIT_INTERRUPTED,
+    EXIT_OK,
     Follower,
     InterruptChoice,
     PollPolicy,
@@ -82,7 +83,7 @@ def _start_and_follow(
     for target in targets:
         err.print(f"started [bold]{target.pipeline}[/bold] run {target.run_id} ({where})")
     if not follow:
-        return 0
+        return EXIT_OK
     follower = Follower(
         connection.glue,
         targets,

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from glueflow.cli.console import out
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 from glueflow.iac.checkov_scan import ScanResult, run_checkov
 from glueflow.spec.deployment import find_root
 
@@ -44,7 +45,7 @@ def command(
         raise GlueflowError(
             f"checkov: {problems} problem(s)",
             hint="fix the resources above, or skip inline with a reason if the rule does not apply",
-            exit_code=1,
+            exit_code=ExitCode.FAILED,
         )
 
 

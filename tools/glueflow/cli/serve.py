@@ -13,7 +13,6 @@ from rich.logging import RichHandler
 
 from glueflow.cli.console import err, out
 from glueflow.cli.options import EnvOption
-from glueflow.spec import load_deployment
 
 if TYPE_CHECKING:
     from glueflow.local.services.serve import LocalServices
@@ -25,6 +24,12 @@ def command(
     schedules: Annotated[
         bool, typer.Option("--schedules/--no-schedules", help="Fire SCHEDULED start triggers on their cron.")
     ] = True,
+    stop_running: Annotated[
+        bool, typer.Option("--stop", help="Stop the env's running runtime (background or `serve`) and exit.")
+    ] = False,
+    background: Annotated[
+        bool, typer.Option("--background", hidden=True, help="Run as the background runtime (started by run).")
+    ] = False,
 ) -> None:
     """Serve the local Glue endpoint, scheduled triggers and the upload watcher until Ctrl-C.
 
@@ -36,22 +41,45 @@ def command(
       glueflow serve --port 4599
       AWS_ENDPOINT_URL_GLUE=http://127.0.0.1:4599 aws glue get-workflow-runs --name glueflow-local-customer-purchases
       glueflow ingest data.csv --to raw/incoming/     # in another terminal: the watcher starts the workflow
+      glueflow serve --stop                           # stop the background runtime `glueflow run` started
     """
+    from glueflow.local.services import background as runtime_in_background
     from glueflow.local.services.serve import LocalServices, ServeSettings  # boto3 and the runtime: only when used
+    from glueflow.spec import load_deployment
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     deployment = load_deployment(env)
+    if stop_running:
+        stopped = runtime_in_background.stop(deployment.state_dir)
+        err.print(f"stopped the runtime at {stopped.url} (pid {stopped.pid})" if stopped else "no runtime is running")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with LocalServices(deployment, ServeSettings(port=port, scheduler=schedules)) as services:
-        _banner(services)
-        try:
-            while not stop.wait(0.5):
+    if background:  # see local/services/background.py: no event sources, retire when idle
+        idle = runtime_in_background.idle_seconds()
+        settings = ServeSettings(port=port, scheduler=False, watcher=False, spare_idle_seconds=idle)
+    else:
+        settings = ServeSettings(port=port, scheduler=schedules)
+    with LocalServices(deployment, settings) as services:
+        if background:
+            _serve_until_idle(services, stop, idle)
+        else:
+            _banner(services)
+            try:
+                while not stop.wait(0.5):
+                    pass
+            except KeyboardInterrupt:
                 pass
-        except KeyboardInterrupt:
-            pass
         err.print("stopping …")
     err.print("stopped")
+
+
+def _serve_until_idle(services: LocalServices, stop: threading.Event, idle_limit: float) -> None:
+    err.print(f"background runtime at {services.url}; retires after {idle_limit:.0f}s idle", highlight=False)
+    while not stop.wait(min(5.0, max(0.1, idle_limit / 4))):
+        if services.idle_seconds() >= idle_limit:
+            err.print(f"idle for {idle_limit:.0f}s: retiring")
+            return
 
 
 def _banner(services: LocalServices) -> None:

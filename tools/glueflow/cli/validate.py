@@ -11,6 +11,7 @@ from rich.markup import escape
 from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
+from glueflow.glue import ExitCode
 from glueflow.iac.schema import load_schema
 from glueflow.iac.verify import VerifyReport, verify_terraform
 from glueflow.render import render
@@ -55,7 +56,7 @@ def command(
             raise GlueflowError(
                 f"{count} problem{'s' if count != 1 else ''} in terraform/ and modules/",
                 hint="fix the file:line findings above; `make fmt` fixes formatting",
-                exit_code=1,
+                exit_code=ExitCode.FAILED,
             )
 
 

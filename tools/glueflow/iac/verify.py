@@ -43,9 +43,6 @@ class IacLayout:
         candidates = [self.terraform_dir, *sorted(d for d in self.terraform_dir.glob("*") if d.is_dir())]
         return [d for d in candidates if not d.name.startswith(".") and any(d.glob("*.tf"))]
 
-    def example_dirs(self) -> list[Path]:
-        return sorted(d for d in self.modules_dir.glob("*/examples/*") if d.is_dir() and any(d.glob("*.tf")))
-
 
 @dataclass
 class VerifyReport:

@@ -11,6 +11,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from glueflow.glue import (
+    EVENT_BATCH_SIZE,
+    EVENT_BATCH_WINDOW_SECONDS,
+    CrawlerState,
+    TriggerState,
+    TriggerType,
+)
 from glueflow.spec.resolved import Environment, Pipeline, Trigger
 
 JSON = dict[str, Any]
@@ -91,7 +98,7 @@ def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environme
                 "UpdateBehavior": crawler.update_behavior,
                 "DeleteBehavior": crawler.delete_behavior,
             },
-            "State": "READY",
+            "State": CrawlerState.READY,
             "TablePrefix": crawler.table_prefix,
             "CrawlElapsedTime": 0,
             "CreationTime": now,
@@ -104,9 +111,9 @@ def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environme
 
 
 def _trigger_state(trigger: Trigger) -> str:
-    if trigger.type == "ON_DEMAND":
-        return "CREATED"
-    return "ACTIVATED" if trigger.enabled else "DEACTIVATED"
+    if trigger.type == TriggerType.ON_DEMAND:
+        return TriggerState.CREATED
+    return TriggerState.ACTIVATED if trigger.enabled else TriggerState.DEACTIVATED
 
 
 def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
@@ -133,7 +140,7 @@ def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
         }
         if trigger.schedule:
             shape["Schedule"] = trigger.schedule
-        if trigger.type == "CONDITIONAL":
+        if trigger.type == TriggerType.CONDITIONAL:
             conditions = []
             for condition in trigger.conditions:
                 if condition.job_name:
@@ -149,10 +156,10 @@ def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
                         }
                     )
             shape["Predicate"] = {"Logical": trigger.logical or "AND", "Conditions": conditions}
-        if trigger.type == "EVENT":
+        if trigger.type == TriggerType.EVENT:
             shape["EventBatchingCondition"] = {
-                "BatchSize": trigger.batch_size or 1,
-                "BatchWindow": trigger.batch_window_seconds or 900,
+                "BatchSize": trigger.batch_size or EVENT_BATCH_SIZE.default,
+                "BatchWindow": trigger.batch_window_seconds or EVENT_BATCH_WINDOW_SECONDS.default,
             }
         shapes[trigger.name] = shape
     return shapes
@@ -160,12 +167,50 @@ def trigger_shapes(pipeline_key: str, pipeline: Pipeline) -> dict[str, JSON]:
 
 def pipeline_definitions(pipeline_key: str, pipeline: Pipeline, environment: Environment) -> dict[str, dict[str, JSON]]:
     now = time.time()
-    return {
+    definitions = {
         "workflow": {pipeline.workflow_name: workflow_shape(pipeline_key, pipeline, now)},
         "job": job_shapes(pipeline_key, pipeline, environment, now),
         "crawler": crawler_shapes(pipeline_key, pipeline, environment, now),
         "trigger": trigger_shapes(pipeline_key, pipeline),
     }
+    for kind, shapes in definitions.items():
+        for shape in shapes.values():
+            shape["_tags"] = resource_tags(environment, None if kind == "job" else pipeline_key)
+    return definitions
+
+
+def resource_tags(environment: Environment, pipeline_key: str | None) -> dict[str, str]:
+    """The tags Terraform puts on the AWS resource (terraform/main.tf and the provider's default_tags): the env's,
+    the deployment's and, on a pipeline's workflow, crawlers and triggers, the pipeline's (GetTags, List* Tags)."""
+    tags = {
+        **environment.tags,
+        "glueflow:managed-by": "glueflow-local",
+        "glueflow:deployment": f"{environment.name_prefix}-{environment.name}",
+    }
+    if pipeline_key is not None:
+        tags["glueflow:pipeline"] = pipeline_key
+    return tags
+
+
+# Set once, when a definition is first created; re-provisioning an unchanged definition keeps its LastModifiedOn.
+_CREATED = ("CreatedOn", "CreationTime")
+_MODIFIED = ("LastModifiedOn", "LastUpdated")
+
+
+def keep_history(new: JSON, existing: JSON | None) -> JSON:
+    """`new` with the creation time of `existing`, and its modification time too when nothing else changed — so a
+    workflow is never created after its last run started just because `deploy` ran again."""
+    if existing is None:
+        return new
+    kept = {**new, **{k: existing[k] for k in _CREATED if k in existing and k in new}}
+    volatile = (*_CREATED, *_MODIFIED, "State")  # a crawler's or trigger's State moves on its own
+
+    def lasting(shape: JSON) -> JSON:
+        return {k: v for k, v in shape.items() if k not in volatile}
+
+    if lasting(kept) == lasting(existing):
+        kept.update({k: existing[k] for k in _MODIFIED if k in existing and k in new})
+    return kept
 
 
 # --- the graph of a set of trigger definitions ---------------------------------------------------------

@@ -5,7 +5,7 @@ Every attempt runs in its own process (`glueflow.local.launcher`), in its own pr
 (the Python driver and its JVM).
 
 Spark start-up dominates small runs (~4 s for the JVM and session, ~5 s more for the first query's class
-loading on 2 cores; see `glueflow.local.bench`). So glueetl attempts take a *warm spare* when one is there: a
+loading on 2 cores; see tools/benchmarks/job_start.py). So glueetl attempts take a *warm spare* when one is there: a
 launcher process started earlier (when the workflow run began) that has already built its SparkSession and run
 a warm-up query. A spare serves one job run and exits, so isolation is exactly that of a cold process.
 """
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from glueflow.glue import JobRunState, job_kind
 from glueflow.local.java import java_home
 
 STOP_GRACE_SECONDS = 5.0
@@ -49,10 +50,14 @@ class JobLaunch:
     catalog: dict[str, Any] = field(default_factory=dict)
     app_name: str = "glueflow-job"
 
+    @property
+    def spark(self) -> bool:
+        return job_kind(self.kind).spark
+
 
 @dataclass(frozen=True)
 class JobOutcome:
-    state: str  # SUCCEEDED | FAILED | TIMEOUT | STOPPED
+    state: JobRunState  # SUCCEEDED | FAILED | TIMEOUT | STOPPED
     error_message: str | None = None
 
 
@@ -128,6 +133,7 @@ class JobProcess:
             self._sink = sink
         spec = {
             "kind": launch.kind,
+            "spark": launch.spark,
             "script": str(launch.script),
             "argv": launch.argv,
             "env": launch.env,
@@ -174,15 +180,17 @@ class JobProcess:
             self._kill()
             self._pump.join(timeout=10)
             minutes = launch.timeout_seconds / 60
-            return JobOutcome("TIMEOUT", f"Job run timed out after {minutes:g} minutes (the process was killed).")
+            return JobOutcome(
+                JobRunState.TIMEOUT, f"Job run timed out after {minutes:g} minutes (the process was killed)."
+            )
         self._pump.join(timeout=10)
         if self._stop_requested:
-            return JobOutcome("STOPPED", "Job run was stopped.")
+            return JobOutcome(JobRunState.STOPPED, "Job run was stopped.")
         result = _read_result(launch.run_dir / "result.json")
         if code == 0 and result.get("ok", True):
-            return JobOutcome("SUCCEEDED")
+            return JobOutcome(JobRunState.SUCCEEDED)
         message = result.get("error") or _exit_message(code, launch.log_path)
-        return JobOutcome("FAILED", message)
+        return JobOutcome(JobRunState.FAILED, message)
 
 
 def _read_result(path: Path) -> dict[str, Any]:
@@ -323,9 +331,9 @@ class JobRunner:
             return spare
 
     def start(self, launch: JobLaunch) -> JobProcess:
-        process = self._take_spare() if launch.kind == "glueetl" else None
+        process = self._take_spare() if launch.spark else None
         if process is None:
-            env = self._environment() if launch.kind == "glueetl" else _base_env()
+            env = self._environment() if launch.spark else _base_env()
             process = JobProcess(launch.run_dir, spark=False, env=env)
         process.assign(launch)
         return process

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from glueflow.local.catalog import database_shape
-from glueflow.local.definitions import pipeline_definitions
+from glueflow.local.definitions import keep_history, pipeline_definitions
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.render import JOB_LIBRARY_ZIP, render, tfvars_json
@@ -60,7 +60,11 @@ def deploy(deployment: Deployment) -> None:
         for key, pipeline in deployment.tfvars.pipelines.items():
             with store.transaction():
                 store.put_database(database_shape(pipeline.database_name, f"glueflow pipeline {key}"))
-                store.replace_definitions(key, pipeline_definitions(key, pipeline, environment))
+                definitions = pipeline_definitions(key, pipeline, environment)
+                for kind, items in definitions.items():
+                    for name, body in items.items():
+                        items[name] = keep_history(body, store.definition(kind, name))
+                store.replace_definitions(key, definitions)
             for job in pipeline.jobs.values():
                 target = s3.local_path(f"s3://{environment.buckets.scripts}/{job.script_s3_key}")
                 _upload(deployment.root / job.script_path, Path(target))

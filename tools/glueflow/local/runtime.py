@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,13 @@ from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel
 from botocore.validate import ParamValidator
 
+from glueflow.glue import TriggerState, TriggerType
 from glueflow.local import errors, faults, shapes
 from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
 from glueflow.local.jobs import JobRunner
+from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.render import JOB_LIBRARY_ZIP
@@ -87,6 +90,7 @@ class LocalRuntime:
         self._validator = ParamValidator()
         self._root, self._build_dir = root, build_dir
         self._closed = False
+        self.last_call = time.monotonic()  # the background runtime retires after a while without calls
 
     @classmethod
     def for_deployment(cls, deployment: Deployment, **options: Any) -> LocalRuntime:
@@ -116,6 +120,7 @@ class LocalRuntime:
             return str(self._endpoint.url)
 
     def call(self, operation_name: str, params: JSON | None = None) -> JSON:
+        self.last_call = time.monotonic()
         params = dict(params or {})
         handler = _HANDLERS.get(operation_name)
         if handler is None:
@@ -172,18 +177,20 @@ def _start_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetWorkflowRun")
 def _get_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
-    run = rt.engine._run_of(p["Name"], p["RunId"])
+    run = rt.engine.workflow_run(p["Name"], p["RunId"])
     return {"Run": shapes.workflow_run_shape(rt.store, run, bool(p.get("IncludeGraph")))}
 
 
 @operation("GetWorkflowRuns")
 def _get_workflow_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("workflow", p["Name"], "Workflow")
-    runs, token = shapes.page(rt.store.workflow_runs(p["Name"]), p)
-    result: JSON = {"Runs": [shapes.workflow_run_shape(rt.store, r, bool(p.get("IncludeGraph"))) for r in runs]}
-    if token:
-        result["NextToken"] = token
-    return result
+    include_graph = bool(p.get("IncludeGraph"))
+    return shapes.paged(
+        "Runs",
+        rt.store.workflow_runs(p["Name"]),
+        p,
+        shape=lambda r: shapes.workflow_run_shape(rt.store, r, include_graph),
+    )
 
 
 @operation("StopWorkflowRun")
@@ -200,7 +207,7 @@ def _resume_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetWorkflowRunProperties")
 def _get_run_properties(rt: LocalRuntime, p: JSON) -> JSON:
-    run = rt.engine._run_of(p["Name"], p["RunId"])
+    run = rt.engine.workflow_run(p["Name"], p["RunId"])
     return {"RunProperties": dict(run.get("WorkflowRunProperties", {}))}
 
 
@@ -224,8 +231,7 @@ def _get_workflow(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("ListWorkflows")
 def _list_workflows(rt: LocalRuntime, p: JSON) -> JSON:
-    names, token = shapes.page([w["Name"] for w in rt.store.definitions("workflow")], p, 25)
-    return {"Workflows": names, **({"NextToken": token} if token else {})}
+    return shapes.paged("Workflows", [w["Name"] for w in rt.store.definitions("workflow")], p, 25)
 
 
 # --- jobs -----------------------------------------------------------------------------------------------
@@ -257,14 +263,33 @@ def _get_job_run(rt: LocalRuntime, p: JSON) -> JSON:
     run = rt.store.job_run(p["RunId"])
     if run is None or run["JobName"] != p["JobName"]:
         raise errors.not_found(f"Job run not found: {p['JobName']}/{p['RunId']}")
-    return {"JobRun": shapes.job_run_shape(run)}
+    shape = shapes.job_run_shape(run)
+    if p.get("PredecessorsIncluded"):  # what the Glue console asks for: the job runs whose end started this one
+        shape["PredecessorRuns"] = _predecessor_runs(rt, run)
+    return {"JobRun": shape}
+
+
+def _predecessor_runs(rt: LocalRuntime, run: JSON) -> list[JSON]:
+    """The last attempt of each job a conditional trigger watched before starting `run`, in the same workflow run."""
+    trigger = rt.store.definition("trigger", run.get("TriggerName") or "") if run.get("TriggerName") else None
+    workflow_run = run.get("_WorkflowRunId")
+    if trigger is None or workflow_run is None:
+        return []
+    watched = [c["JobName"] for c in (trigger.get("Predicate") or {}).get("Conditions", []) if c.get("JobName")]
+    siblings = rt.store.job_runs_of_workflow_run(workflow_run)
+    found = []
+    for job in watched:
+        attempts = [r for r in siblings if r["JobName"] == job and r.get("StartedOn", 0) <= run["StartedOn"]]
+        if attempts:
+            last = max(attempts, key=lambda r: (r.get("Attempt", 0), r.get("StartedOn", 0)))
+            found.append({"JobName": job, "RunId": last["Id"]})
+    return found
 
 
 @operation("GetJobRuns")
 def _get_job_runs(rt: LocalRuntime, p: JSON) -> JSON:
     rt._definition("job", p["JobName"], "Job")
-    runs, token = shapes.page(rt.store.job_runs(p["JobName"]), p)
-    return {"JobRuns": [shapes.job_run_shape(r) for r in runs], **({"NextToken": token} if token else {})}
+    return shapes.paged("JobRuns", rt.store.job_runs(p["JobName"]), p, shape=shapes.job_run_shape)
 
 
 @operation("GetJob")
@@ -274,8 +299,7 @@ def _get_job(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetJobs")
 def _get_jobs(rt: LocalRuntime, p: JSON) -> JSON:
-    jobs, token = shapes.page([public(j) for j in rt.store.definitions("job")], p)
-    return {"Jobs": jobs, **({"NextToken": token} if token else {})}
+    return shapes.paged("Jobs", rt.store.definitions("job"), p, shape=public)
 
 
 @operation("GetJobBookmark")
@@ -316,11 +340,9 @@ def _get_crawler(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetCrawlers")
 def _get_crawlers(rt: LocalRuntime, p: JSON) -> JSON:
-    crawlers, token = shapes.page(rt.store.definitions("crawler"), p)
-    return {
-        "Crawlers": [shapes.crawler_shape(rt.store, c) for c in crawlers],
-        **({"NextToken": token} if token else {}),
-    }
+    return shapes.paged(
+        "Crawlers", rt.store.definitions("crawler"), p, shape=lambda c: shapes.crawler_shape(rt.store, c)
+    )
 
 
 @operation("ListCrawls")
@@ -330,8 +352,7 @@ def _list_crawls(rt: LocalRuntime, p: JSON) -> JSON:
     crawls = [shapes.crawler_history_shape(c) for c in rt.store.crawls(p["CrawlerName"])]
     for item in p.get("Filters", []):
         crawls = [c for c in crawls if _matches_filter(c, item)]
-    page, token = shapes.page(crawls, p, 20)
-    return {"Crawls": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Crawls", crawls, p, 20)
 
 
 _FILTER_FIELDS = {
@@ -366,8 +387,7 @@ def _matches_filter(crawl: JSON, item: JSON) -> bool:
 def _get_crawler_metrics(rt: LocalRuntime, p: JSON) -> JSON:
     names = p.get("CrawlerNameList") or [c["Name"] for c in rt.store.definitions("crawler")]
     metrics = [shapes.crawler_metrics(rt.store, n) for n in names if rt.store.definition("crawler", n)]
-    page, token = shapes.page(metrics, p)
-    return {"CrawlerMetricsList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("CrawlerMetricsList", metrics, p)
 
 
 # --- triggers -------------------------------------------------------------------------------------------
@@ -384,28 +404,27 @@ def _get_triggers(rt: LocalRuntime, p: JSON) -> JSON:
     if p.get("DependentJobName"):
         job = p["DependentJobName"]
         triggers = [t for t in triggers if any(a.get("JobName") == job for a in t.get("Actions", []))]
-    page, token = shapes.page([public(t) for t in triggers], p)
-    return {"Triggers": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("Triggers", triggers, p, shape=public)
 
 
 @operation("StartTrigger")
 def _start_trigger(rt: LocalRuntime, p: JSON) -> JSON:
     """ON_DEMAND: starts a run of its workflow. SCHEDULED/CONDITIONAL/EVENT: activates it."""
     trigger = rt._definition("trigger", p["Name"], "Trigger")
-    if trigger["Type"] == "ON_DEMAND":
+    if trigger["Type"] == TriggerType.ON_DEMAND:
         if trigger.get("WorkflowName"):
             rt.engine.start_workflow_run(trigger["WorkflowName"])
     else:
-        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "ACTIVATED"})
+        rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": TriggerState.ACTIVATED})
     return {"Name": trigger["Name"]}
 
 
 @operation("StopTrigger")
 def _stop_trigger(rt: LocalRuntime, p: JSON) -> JSON:
     trigger = rt._definition("trigger", p["Name"], "Trigger")
-    if trigger["Type"] == "ON_DEMAND":
+    if trigger["Type"] == TriggerType.ON_DEMAND:
         raise errors.invalid_input(f"Trigger {p['Name']} is ON_DEMAND and cannot be stopped")
-    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": "DEACTIVATED"})
+    rt.store.put_definition("trigger", trigger["Name"], {**trigger, "State": TriggerState.DEACTIVATED})
     return {"Name": trigger["Name"]}
 
 
@@ -422,8 +441,7 @@ def _get_database(rt: LocalRuntime, p: JSON) -> JSON:
 
 @operation("GetDatabases")
 def _get_databases(rt: LocalRuntime, p: JSON) -> JSON:
-    page, token = shapes.page(rt.store.databases(), p)
-    return {"DatabaseList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("DatabaseList", rt.store.databases(), p)
 
 
 def _database(rt: LocalRuntime, name: str) -> None:
@@ -453,17 +471,47 @@ def _get_tables(rt: LocalRuntime, p: JSON) -> JSON:
         except re.error as exc:
             raise errors.invalid_input(f"Expression is not a valid regular expression: {exc}") from None
         tables = [t for t in tables if pattern.fullmatch(t["Name"])]
-    page, token = shapes.page(tables, p)
-    return {"TableList": page, **({"NextToken": token} if token else {})}
+    return shapes.paged("TableList", tables, p)
+
+
+def _table(rt: LocalRuntime, database: str, name: str) -> JSON:
+    _database(rt, database)
+    table = rt.store.table(database, name)
+    if table is None:
+        raise errors.not_found(f"Table {name} not found.")
+    return table
 
 
 @operation("GetPartitions")
 def _get_partitions(rt: LocalRuntime, p: JSON) -> JSON:
-    _database(rt, p["DatabaseName"])
-    if rt.store.table(p["DatabaseName"], p["TableName"]) is None:
-        raise errors.not_found(f"Table {p['TableName']} not found.")
+    table = _table(rt, p["DatabaseName"], p["TableName"])
     partitions = rt.store.partitions(p["DatabaseName"], p["TableName"])
     if p.get("Expression"):
-        raise errors.invalid_input("GetPartitions Expression filters are not supported by the local runtime")
-    page, token = shapes.page(partitions, p)
-    return {"Partitions": page, **({"NextToken": token} if token else {})}
+        matches = compile_expression(p["Expression"], table.get("PartitionKeys", []))
+        partitions = [part for part in partitions if matches(part["Values"])]
+    if p.get("Segment"):  # Glue splits the partitions into TotalSegments disjoint parts
+        segment = p["Segment"]
+        partitions = partitions[segment["SegmentNumber"] :: segment["TotalSegments"]]
+    return shapes.paged("Partitions", partitions, p)
+
+
+@operation("GetPartition")
+def _get_partition(rt: LocalRuntime, p: JSON) -> JSON:
+    _table(rt, p["DatabaseName"], p["TableName"])
+    for partition in rt.store.partitions(p["DatabaseName"], p["TableName"]):
+        if partition["Values"] == p["PartitionValues"]:
+            return {"Partition": partition}
+    raise errors.not_found("Cannot find partition.")
+
+
+@operation("BatchGetPartition")
+def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
+    """Found partitions in Partitions; values no partition has are not errors (Glue leaves them out)."""
+    _table(rt, p["DatabaseName"], p["TableName"])
+    by_values = {tuple(part["Values"]): part for part in rt.store.partitions(p["DatabaseName"], p["TableName"])}
+    wanted = [tuple(item["Values"]) for item in p["PartitionsToGet"]]
+    return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
+
+
+# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) register themselves here.
+from glueflow.local import lookups  # noqa: E402, F401

@@ -5,36 +5,40 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from glueflow import cost
+from glueflow.glue import CrawlerState, CrawlState, JobRunState
 from glueflow.local import errors
-from glueflow.local.definitions import GraphNode, graph_of, public
+from glueflow.local.definitions import graph_of, public
 from glueflow.local.store import Store
 
 JSON = dict[str, Any]
 
+# WorkflowRunStatistics counters by the node's final state.
 _JOB_STAT = {
-    "SUCCEEDED": "SucceededActions",
-    "FAILED": "FailedActions",
-    "TIMEOUT": "TimeoutActions",
-    "STOPPED": "StoppedActions",
-    "ERROR": "ErroredActions",
-    "EXPIRED": "ErroredActions",
-    "WAITING": "WaitingActions",
+    JobRunState.SUCCEEDED: "SucceededActions",
+    JobRunState.FAILED: "FailedActions",
+    JobRunState.TIMEOUT: "TimeoutActions",
+    JobRunState.STOPPED: "StoppedActions",
+    JobRunState.ERROR: "ErroredActions",
+    JobRunState.EXPIRED: "ErroredActions",
+    JobRunState.WAITING: "WaitingActions",
 }
 _CRAWL_STAT = {
-    "SUCCEEDED": "SucceededActions",
-    "FAILED": "FailedActions",
-    "CANCELLED": "StoppedActions",
-    "ERROR": "ErroredActions",
+    CrawlState.SUCCEEDED: "SucceededActions",
+    CrawlState.FAILED: "FailedActions",
+    CrawlState.CANCELLED: "StoppedActions",
+    CrawlState.ERROR: "ErroredActions",
 }
+# ListCrawls reports a CrawlerHistoryState (RUNNING | COMPLETED | FAILED | STOPPED), not the CrawlState.
 _HISTORY_STATE = {
-    "RUNNING": "RUNNING",
-    "SUCCEEDED": "COMPLETED",
-    "FAILED": "FAILED",
-    "CANCELLED": "STOPPED",
-    "ERROR": "FAILED",
+    CrawlState.RUNNING: "RUNNING",
+    CrawlState.SUCCEEDED: "COMPLETED",
+    CrawlState.FAILED: "FAILED",
+    CrawlState.CANCELLED: "STOPPED",
+    CrawlState.ERROR: "FAILED",
 }
 
 
@@ -137,12 +141,13 @@ def graph_shape(triggers: list[JSON], job_runs: list[JSON] | None = None, crawls
 def crawler_shape(store: Store, crawler: JSON) -> JSON:
     shape = public(crawler)
     crawls = store.crawls(crawler["Name"])
-    if crawls and crawls[0]["State"] == "RUNNING":
-        shape["State"] = "RUNNING"
-    finished = [c for c in crawls if c["State"] != "RUNNING"]
+    if crawls and crawls[0]["State"] == CrawlState.RUNNING:
+        shape["State"] = CrawlerState.RUNNING
+    finished = [c for c in crawls if c["State"] != CrawlState.RUNNING]
     if finished:
         last = finished[0]
-        status = {"SUCCEEDED": "SUCCEEDED", "CANCELLED": "CANCELLED"}.get(last["State"], "FAILED")
+        # LastCrawlStatus is SUCCEEDED | CANCELLED | FAILED (an ERROR crawl reports FAILED).
+        status = last["State"] if last["State"] in (CrawlState.SUCCEEDED, CrawlState.CANCELLED) else CrawlState.FAILED
         shape["LastCrawl"] = {
             "Status": status,
             "LogGroup": last["LogGroup"],
@@ -157,10 +162,10 @@ def crawler_shape(store: Store, crawler: JSON) -> JSON:
 
 
 def crawler_metrics(store: Store, name: str) -> JSON:
-    finished = [c for c in store.crawls(name) if c["State"] != "RUNNING" and c.get("CompletedOn")]
+    finished = [c for c in store.crawls(name) if c["State"] != CrawlState.RUNNING and c.get("CompletedOn")]
     durations = sorted(c["CompletedOn"] - c["StartedOn"] for c in finished)
     last = finished[0] if finished else {}
-    running = any(c["State"] == "RUNNING" for c in store.crawls(name)[:1])
+    running = any(c["State"] == CrawlState.RUNNING for c in store.crawls(name)[:1])
     return {
         "CrawlerName": name,
         "TimeLeftSeconds": 0.0,
@@ -173,10 +178,6 @@ def crawler_metrics(store: Store, name: str) -> JSON:
     }
 
 
-def node_of_job_run(job_run: JSON) -> GraphNode:
-    return GraphNode("JOB", job_run["JobName"])
-
-
 def page(items: list[Any], params: JSON, default_size: int = 100) -> tuple[list[Any], str | None]:
     """Offset-based NextToken paging (the token is opaque to clients, as Glue's is)."""
     token = params.get("NextToken")
@@ -186,6 +187,17 @@ def page(items: list[Any], params: JSON, default_size: int = 100) -> tuple[list[
     end = start + size
     next_token = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
     return chunk, next_token
+
+
+def paged(
+    key: str, items: list[Any], params: JSON, default_size: int = 100, shape: Callable[[Any], Any] | None = None
+) -> JSON:
+    """A List/Get* response: one page of `items` under `key` (each through `shape`), and NextToken if more."""
+    chunk, token = page(items, params, default_size)
+    response: JSON = {key: [shape(i) for i in chunk] if shape else chunk}
+    if token:
+        response["NextToken"] = token
+    return response
 
 
 def _token_offset(token: str) -> int:

@@ -24,9 +24,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from glueflow.glue import (
+    ACTIVE_JOB_RUN_STATES,
+    ACTIVE_WORKFLOW_RUN_STATUSES,
+    CrawlState,
+    JobRunState,
+    WorkflowRunStatus,
+)
+
 JSON = dict[str, Any]
-ACTIVE_JOB_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
-ACTIVE_RUN_STATES = ("RUNNING", "STOPPING")
+# SQL `IN (?, ...)` over the active states: the states are parameters, spelled once in glueflow.glue.
+_ACTIVE_JOBS = f"IN ({', '.join('?' * len(ACTIVE_JOB_RUN_STATES))})"
+_ACTIVE_RUNS = f"IN ({', '.join('?' * len(ACTIVE_WORKFLOW_RUN_STATUSES))})"
 RUNTIME_STOPPED = "The glueflow local runtime stopped (its process died) while this run was in progress."
 
 _SCHEMA = """
@@ -51,6 +60,9 @@ CREATE INDEX IF NOT EXISTS crawls_by_run ON crawls (workflow_run_id, seq);
 CREATE TABLE IF NOT EXISTS databases (name TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tables (
     database TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (database, name));
+CREATE TABLE IF NOT EXISTS table_versions (
+    database TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (database, name, version));
 CREATE TABLE IF NOT EXISTS partitions (
     database TEXT NOT NULL, table_name TEXT NOT NULL, vals TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (database, table_name, vals));
@@ -160,7 +172,7 @@ class Store:
             row[0]
             for table, column in (("job_runs", "state"), ("crawls", "state"), ("workflow_runs", "status"))
             for row in self._query(
-                f"SELECT DISTINCT owner FROM {table} WHERE {column} IN ('STARTING', 'RUNNING', 'STOPPING', 'WAITING')"
+                f"SELECT DISTINCT owner FROM {table} WHERE {column} {_ACTIVE_JOBS}", ACTIVE_JOB_RUN_STATES
             )
         }
         dead = [owner for owner in owners if not self._owner_alive(owner)]
@@ -169,31 +181,34 @@ class Store:
         with self.transaction():
             for owner in dead:
                 for row in self._query(
-                    "SELECT body FROM job_runs WHERE owner = ? "
-                    "AND state IN ('STARTING','RUNNING','STOPPING','WAITING')",
-                    (owner,),
+                    f"SELECT body FROM job_runs WHERE owner = ? AND state {_ACTIVE_JOBS}",
+                    (owner, *ACTIVE_JOB_RUN_STATES),
                 ):
                     run = json.loads(row[0])
-                    stopping = run["JobRunState"] == "STOPPING"
+                    stopping = run["JobRunState"] == JobRunState.STOPPING
                     run.update(
-                        JobRunState="STOPPED" if stopping else "FAILED",
+                        JobRunState=JobRunState.STOPPED if stopping else JobRunState.FAILED,
                         ErrorMessage=RUNTIME_STOPPED,
                         CompletedOn=now,
                         LastModifiedOn=now,
                         ExecutionTime=int(now - run.get("StartedOn", now)),
                     )
                     self.put_job_run(run, owner=owner)
-                for row in self._query("SELECT body FROM crawls WHERE owner = ? AND state = 'RUNNING'", (owner,)):
+                for row in self._query(
+                    "SELECT body FROM crawls WHERE owner = ? AND state = ?", (owner, CrawlState.RUNNING)
+                ):
                     crawl = json.loads(row[0])
-                    crawl.update(State="FAILED", ErrorMessage=RUNTIME_STOPPED, CompletedOn=now)
+                    crawl.update(State=CrawlState.FAILED, ErrorMessage=RUNTIME_STOPPED, CompletedOn=now)
                     self.put_crawl(crawl, owner=owner)
                 for row in self._query(
-                    "SELECT run_id, body FROM workflow_runs WHERE owner = ? AND status IN ('RUNNING','STOPPING')",
-                    (owner,),
+                    f"SELECT run_id, body FROM workflow_runs WHERE owner = ? AND status {_ACTIVE_RUNS}",
+                    (owner, *ACTIVE_WORKFLOW_RUN_STATUSES),
                 ):
                     run = json.loads(row[1])
-                    stopping = run["Status"] == "STOPPING"
-                    run.update(Status="STOPPED" if stopping else "ERROR", CompletedOn=now)
+                    stopping = run["Status"] == WorkflowRunStatus.STOPPING
+                    run.update(
+                        Status=WorkflowRunStatus.STOPPED if stopping else WorkflowRunStatus.ERROR, CompletedOn=now
+                    )
                     if not stopping:
                         run["ErrorMessage"] = RUNTIME_STOPPED
                     self.update_workflow_run(run)
@@ -290,9 +305,21 @@ class Store:
 
     def active_workflow_runs(self, workflow: str) -> int:
         rows = self._query(
-            "SELECT COUNT(*) FROM workflow_runs WHERE workflow = ? AND status IN ('RUNNING','STOPPING')", (workflow,)
+            f"SELECT COUNT(*) FROM workflow_runs WHERE workflow = ? AND status {_ACTIVE_RUNS}",
+            (workflow, *ACTIVE_WORKFLOW_RUN_STATUSES),
         )
         return int(rows[0][0])
+
+    def owns_active_runs(self) -> bool:
+        """Whether a workflow run, job run or crawl of this runtime is still going (an idle runtime may retire)."""
+        return any(
+            self._query(f"SELECT 1 FROM {table} WHERE owner = ? AND {column} IN ({states}) LIMIT 1", (self.owner,))
+            for table, column, states in (
+                ("workflow_runs", "status", "'RUNNING','STOPPING'"),
+                ("job_runs", "state", "'STARTING','RUNNING','STOPPING','WAITING'"),
+                ("crawls", "state", "'RUNNING'"),
+            )
+        )
 
     # --- job runs and crawls ----------------------------------------------------------------------------
 
@@ -338,8 +365,8 @@ class Store:
 
     def active_job_runs(self, job_name: str) -> int:
         rows = self._query(
-            "SELECT COUNT(*) FROM job_runs WHERE job_name = ? AND state IN ('STARTING','RUNNING','STOPPING','WAITING')",
-            (job_name,),
+            f"SELECT COUNT(*) FROM job_runs WHERE job_name = ? AND state {_ACTIVE_JOBS}",
+            (job_name, *ACTIVE_JOB_RUN_STATES),
         )
         return int(rows[0][0])
 
@@ -391,15 +418,28 @@ class Store:
         return [json.loads(r[0]) for r in self._query("SELECT body FROM databases ORDER BY name")]
 
     def put_table(self, table: JSON) -> None:
+        """Store the table and keep it as a version (GetTableVersions), keyed by its VersionId."""
+        body = _dumps(table)
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO tables (database, name, body) VALUES (?, ?, ?)",
-                (table["DatabaseName"], table["Name"], _dumps(table)),
+                (table["DatabaseName"], table["Name"], body),
             )
+            conn.execute(
+                "INSERT OR REPLACE INTO table_versions (database, name, version, body) VALUES (?, ?, ?, ?)",
+                (table["DatabaseName"], table["Name"], int(table.get("VersionId") or 0), body),
+            )
+
+    def table_versions(self, database: str, name: str) -> list[JSON]:
+        rows = self._query(
+            "SELECT body FROM table_versions WHERE database = ? AND name = ? ORDER BY version DESC", (database, name)
+        )
+        return [json.loads(r[0]) for r in rows]
 
     def delete_table(self, database: str, name: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM tables WHERE database = ? AND name = ?", (database, name))
+            conn.execute("DELETE FROM table_versions WHERE database = ? AND name = ?", (database, name))
             conn.execute("DELETE FROM partitions WHERE database = ? AND table_name = ?", (database, name))
 
     def table(self, database: str, name: str) -> JSON | None:

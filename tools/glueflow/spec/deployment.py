@@ -11,16 +11,17 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from glueflow.errors import GlueflowError, SpecError, SpecProblem
+from glueflow.glue import TriggerType, job_kind
 from glueflow.spec import resolved as out
 from glueflow.spec.models import EnvSpec, EventBatching, JobSpec, PipelineSpec, TriggerSpec
 from glueflow.spec.rules import check_pipeline
 from glueflow.spec.yaml_source import KeyPath, YamlSource, load_yaml
 
-TRIGGER_TYPES: dict[str, out.TriggerType] = {
-    "on_demand": "ON_DEMAND",
-    "schedule": "SCHEDULED",
-    "event": "EVENT",
-    "conditional": "CONDITIONAL",
+TRIGGER_TYPES: dict[str, TriggerType] = {
+    "on_demand": TriggerType.ON_DEMAND,
+    "schedule": TriggerType.SCHEDULED,
+    "event": TriggerType.EVENT,
+    "conditional": TriggerType.CONDITIONAL,
 }
 JOB_LIBRARY_KEY = "glue_jobs/lib/glueflow_lib.zip"
 CREDENTIAL_KEYS = {"password", "username", "user", "passwd", "pwd", "secret", "credentials"}
@@ -451,7 +452,8 @@ class _PipelineResolver:
             settings.update({k: v for k, v in override.model_dump(exclude={"arguments"}).items() if v is not None})
             arguments.update(override.arguments)
         user_arguments = self._substitute_all(arguments, ("jobs", name, "arguments"))
-        is_etl = job.type == "glueetl"
+        kind = job_kind(job.type)
+        is_etl = kind.spark
         timeout = settings["timeout_minutes"] or (480 if float(job.glue_version) >= 5.0 else 2880)
         return out.Job(
             name=_physical(self.env, self.key, name),
@@ -460,10 +462,10 @@ class _PipelineResolver:
             script_path=f"build/{self.env.name}/glue_jobs/{self.key}/{name}.py",
             script_s3_key=f"glue_jobs/{self.key}/{name}.py",
             glue_version=job.glue_version,
-            python_version="3" if is_etl else "3.9",
+            python_version=kind.python_version,
             worker_type=settings["worker_type"] if is_etl else None,
             number_of_workers=settings["workers"] if is_etl else None,
-            max_capacity=None if is_etl else (job.max_capacity or 0.0625),
+            max_capacity=None if is_etl else (job.max_capacity or kind.max_capacities[0]),
             max_retries=settings["max_retries"],
             timeout_minutes=timeout,
             max_concurrent_runs=job.max_concurrent_runs,
@@ -484,7 +486,7 @@ class _PipelineResolver:
             "--enable-metrics": "true",
             "--job-language": "python",
         }
-        if job.type == "pythonshell":
+        if not job_kind(job.type).spark:
             return common
         return {
             **common,

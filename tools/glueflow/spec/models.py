@@ -12,13 +12,20 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from glueflow.cost import DEFAULT_CRAWLER_DPU_HOUR_USD, DEFAULT_JOB_DPU_HOUR_USD, Pricing
+from glueflow.glue import (
+    EVENT_BATCH_SIZE,
+    EVENT_BATCH_WINDOW_SECONDS,
+    WATCHABLE_CRAWL_STATES,
+    WATCHABLE_JOB_STATES,
+    JobKindName,
+    WorkerType,
+    job_kind,
+)
 from glueflow.spec.cron import CronSyntaxError, parse_aws_cron
 
 LOGICAL_NAME = r"^[a-z][a-z0-9_]{0,39}$"
 LogicalName = Annotated[str, Field(pattern=LOGICAL_NAME)]
 LogicalBucket = Literal["raw", "processed", "temp"]
-JOB_STATES = ("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT")
-CRAWL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
 
 
 class Strict(BaseModel):
@@ -80,9 +87,9 @@ class CrawlerSpec(Strict):
 class JobSpec(Strict):
     description: str = ""
     template: Annotated[str, Field(pattern=r"^[A-Za-z0-9_/\-]+\.py\.j2$")]
-    type: Literal["glueetl", "pythonshell"] = "glueetl"
+    type: JobKindName = "glueetl"
     glue_version: Literal["3.0", "4.0", "5.0"] = "5.0"
-    worker_type: Literal["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"] = "G.1X"
+    worker_type: WorkerType = WorkerType.G_1X
     workers: Annotated[int, Field(ge=2, le=299)] = 2
     max_capacity: Literal[0.0625, 1.0] | None = None
     max_retries: Annotated[int, Field(ge=0, le=10)] = 0
@@ -104,11 +111,18 @@ class JobSpec(Strict):
         return value
 
     @model_validator(mode="after")
-    def _python_shell_shape(self) -> JobSpec:
-        if self.type == "pythonshell" and self.glue_version not in ("3.0",):
-            raise ValueError("pythonshell jobs run on glue_version '3.0' (Python 3.9); set glue_version: '3.0'")
-        if self.type == "glueetl" and self.max_capacity is not None:
-            raise ValueError("max_capacity is for pythonshell jobs; glueetl jobs size with worker_type and workers")
+    def _shape_of_kind(self) -> JobSpec:
+        kind = job_kind(self.type)
+        if self.glue_version not in kind.glue_versions:
+            versions = ", ".join(f"'{v}'" for v in kind.glue_versions)
+            raise ValueError(
+                f"{kind.name} jobs run on glue_version {versions} (Python {kind.python_version});"
+                f" set glue_version: '{kind.glue_versions[-1]}'"
+            )
+        if kind.spark and self.max_capacity is not None:
+            raise ValueError(
+                f"max_capacity is for pythonshell jobs; {kind.name} jobs size with worker_type and workers"
+            )
         return self
 
 
@@ -128,7 +142,7 @@ class Condition(Strict):
 
     @property
     def watchable_states(self) -> tuple[str, ...]:
-        return JOB_STATES if self.job else CRAWL_STATES
+        return WATCHABLE_JOB_STATES if self.job else WATCHABLE_CRAWL_STATES
 
 
 class Predicate(Strict):
@@ -168,8 +182,10 @@ class Action(Strict):
 
 
 class EventBatching(Strict):
-    size: Annotated[int, Field(ge=1, le=100)] = 1
-    window_seconds: Annotated[int, Field(ge=1, le=900)] = 900
+    size: Annotated[int, Field(ge=EVENT_BATCH_SIZE.low, le=EVENT_BATCH_SIZE.high)] = EVENT_BATCH_SIZE.default
+    window_seconds: Annotated[int, Field(ge=EVENT_BATCH_WINDOW_SECONDS.low, le=EVENT_BATCH_WINDOW_SECONDS.high)] = (
+        EVENT_BATCH_WINDOW_SECONDS.default
+    )
 
 
 class S3EventSource(Strict):
@@ -240,7 +256,7 @@ class PipelineSpec(Strict):
 
 
 class JobOverride(Strict):
-    worker_type: Literal["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"] | None = None
+    worker_type: WorkerType | None = None
     workers: Annotated[int, Field(ge=2, le=299)] | None = None
     max_retries: Annotated[int, Field(ge=0, le=10)] | None = None
     timeout_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None

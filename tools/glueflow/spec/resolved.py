@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-TriggerType = Literal["ON_DEMAND", "SCHEDULED", "EVENT", "CONDITIONAL"]
+from glueflow.glue import JobKindName, TriggerType
 
 
 class Resolved(BaseModel):
@@ -74,7 +74,7 @@ class Crawler(Resolved):
 class Job(Resolved):
     name: str
     description: str
-    type: Literal["glueetl", "pythonshell"]
+    type: JobKindName
     script_path: str  # repo-relative path of the rendered script
     script_s3_key: str
     glue_version: str
@@ -149,7 +149,7 @@ class Pipeline(Resolved):
     sample_data: list[SampleObject]
 
     def start_trigger(self) -> Trigger:
-        return next(t for t in self.triggers.values() if t.type != "CONDITIONAL")
+        return next(t for t in self.triggers.values() if t.type != TriggerType.CONDITIONAL)
 
 
 class TfVars(Resolved):

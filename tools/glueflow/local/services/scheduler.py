@@ -23,6 +23,7 @@ from croniter import croniter
 from croniter.croniter import CroniterBadDateError
 
 from glueflow.errors import GlueflowError
+from glueflow.glue import TriggerState
 from glueflow.spec.cron import WEEKDAYS, AwsCron, CronSyntaxError, parse_aws_cron
 from glueflow.spec.resolved import TfVars
 
@@ -263,7 +264,7 @@ class CronScheduler:
         except Exception as exc:
             log.warning("schedule: GetTrigger %s failed (%s); using the spec's enabled flag", start.trigger_name, exc)
             return start.enabled
-        return state == "ACTIVATED"
+        return state == TriggerState.ACTIVATED
 
 
 def describe_next(schedule: AwsSchedule, after: datetime, count: int = 3) -> str:

@@ -17,13 +17,17 @@ Where the event sources differ from AWS on purpose:
 
 from __future__ import annotations
 
-import inspect
+import fcntl
 import logging
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from glueflow.aws import live_endpoint, local_client, remove_endpoint_file, write_endpoint_file
 from glueflow.errors import GlueflowError
+from glueflow.glue import TriggerState
 from glueflow.local.services.scheduler import CronScheduler, ScheduledStart, scheduled_starts
 from glueflow.local.services.watcher import EventTriggerConsumer, LambdaConsumer, UploadWatcher, build_consumers
 from glueflow.spec.deployment import Deployment
@@ -38,6 +42,7 @@ class ServeSettings:
     scheduler: bool = True
     watcher: bool = True
     watch_interval: float = 0.25
+    spare_idle_seconds: float = 300.0  # the background runtime keeps its warm spare as long as it lives
 
 
 class LocalServices:
@@ -57,6 +62,7 @@ class LocalServices:
         self.watcher: UploadWatcher | None = None
         self.consumers: list[LambdaConsumer | EventTriggerConsumer] = []
         self.schedules: list[ScheduledStart] = []
+        self._lock_fd: int | None = None
 
     @property
     def url(self) -> str:
@@ -77,14 +83,11 @@ class LocalServices:
         from glueflow.local import endpoint, provision, runtime  # the embedded runtime, only when serving
 
         state_dir = self.deployment.state_dir
-        running = live_endpoint(state_dir)
-        if running is not None:
-            raise GlueflowError(
-                f"glueflow serve is already running for {state_dir} at {running.url} (pid {running.pid})",
-                hint="use that one (glueflow run/status find it), or stop it first",
-            )
+        self._claim(state_dir)
         provision.deploy(self.deployment)
-        self.runtime = runtime.LocalRuntime.for_deployment(self.deployment)
+        self.runtime = runtime.LocalRuntime.for_deployment(
+            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds
+        )
         self.server = endpoint.start_endpoint(self.runtime, host=LOOPBACK, port=self.settings.port)
         write_endpoint_file(state_dir, self.url)
         region = self.deployment.tfvars.environment.region
@@ -96,6 +99,28 @@ class LocalServices:
             self.consumers = build_consumers(self.deployment, self.url, self._start_event_run, self._event_run)
             self.watcher = UploadWatcher(state_dir, region, self.consumers, interval=self.settings.watch_interval)
             self.watcher.start()
+
+    def _claim(self, state_dir: Path) -> None:
+        """One serving runtime per state dir, held for its lifetime (an flock: a killed serve releases it)."""
+        state_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(state_dir / "serve.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            running = live_endpoint(state_dir)
+            where = f" at {running.url} (pid {running.pid})" if running else ""
+            raise GlueflowError(
+                f"glueflow serve is already running for {state_dir}{where}",
+                hint="use that one (glueflow run/status find it), or stop it first: glueflow serve --stop",
+            ) from None
+        self._lock_fd = fd
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last API call, or 0 while a run of this runtime is going."""
+        if self.runtime is None or self.runtime.store.owns_active_runs():
+            return 0.0
+        return time.monotonic() - float(self.runtime.last_call)
 
     def close(self) -> None:
         """Stop the event sources first (no new runs), then the endpoint, then the runtime."""
@@ -109,6 +134,9 @@ class LocalServices:
         if self.runtime is not None:
             self.runtime.close()
             self.runtime = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def _event_run(self, workflow: str, event_ids: str) -> str | None:
         """The run an EVENT batch already started (found by its `aws:eventIds`), e.g. just before a kill -9."""
@@ -124,16 +152,6 @@ class LocalServices:
             p.start_trigger().name for p in self.deployment.tfvars.pipelines.values() if p.workflow_name == workflow
         )
         state = self.runtime.call("GetTrigger", {"Name": trigger})["Trigger"].get("State")
-        if state != "ACTIVATED":
+        if state != TriggerState.ACTIVATED:
             raise GlueflowError(f"trigger {trigger} is {state}; the event batch is dropped")
-        engine = self.runtime.engine
-        if "batch_condition" in inspect.signature(engine.start_workflow_run).parameters:
-            return str(engine.start_workflow_run(workflow, properties, batch_condition=batch_condition))
-        # The engine has no parameter for it yet: annotate the new run under the engine's own lock, which every
-        # run update takes, so no node can finish the run between our read and write.
-        with engine._lock:
-            run_id = str(engine.start_workflow_run(workflow, properties))
-            run = self.runtime.store.workflow_run(run_id)
-            run["StartingEventBatchCondition"] = batch_condition
-            self.runtime.store.update_workflow_run(run)
-        return run_id
+        return self.runtime.engine.start_workflow_run(workflow, properties, batch_condition=batch_condition)

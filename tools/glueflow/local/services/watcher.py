@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from glueflow.aws import LOCAL_CREDENTIALS
+from glueflow.glue import EVENT_BATCH_SIZE, EVENT_BATCH_WINDOW_SECONDS, TriggerType
 from glueflow.local import faults
 from glueflow.local.services.outbox import DEAD, DELIVERED, DROPPED, Delivery, Outbox
 from glueflow.spec.deployment import Deployment
@@ -426,9 +427,12 @@ def build_consumers(
                 )
             )
         trigger = pipeline.start_trigger()
-        if trigger.type == "EVENT" and trigger.event_source is not None:
+        if trigger.type == TriggerType.EVENT and trigger.event_source is not None:
             source = trigger.event_source
-            batch = EventBatch(trigger.batch_size or 1, float(trigger.batch_window_seconds or 900))
+            batch = EventBatch(
+                trigger.batch_size or EVENT_BATCH_SIZE.default,
+                float(trigger.batch_window_seconds or EVENT_BATCH_WINDOW_SECONDS.default),
+            )
             consumers.append(
                 EventTriggerConsumer(
                     pipeline.workflow_name,

@@ -1,4 +1,4 @@
-"""Benchmarks behind the job runner's design (`python -m glueflow.local.bench`).
+"""Benchmarks behind the job runner's design (`python -m benchmarks.job_start`).
 
 1. How to run glueetl jobs. Spark start-up dominates small runs, so four strategies run the same small job
    (read a CSV with a header, cast columns, write Parquet, count it back), each `--repeat` times:
@@ -148,8 +148,6 @@ def bench_strategies(repeat: int) -> dict[str, list[float]]:
 
 def bench_hops(nodes: int) -> list[float]:
     """Hop latencies of a python-shell chain j0 → j1 → … on a fresh runtime."""
-    import yaml
-
     from glueflow.local.provision import deploy
     from glueflow.local.runtime import LocalRuntime
     from glueflow.spec import load_deployment
@@ -174,7 +172,8 @@ def bench_hops(nodes: int) -> list[float]:
                 "start": [{"job": f"j{i}"}],
             }
         spec = {"name": "hops", "jobs": jobs, "triggers": triggers}
-        (root / "pipelines" / "hops.yaml").write_text(yaml.safe_dump(spec))
+        # JSON is YAML: the spec needs no YAML writer.
+        (root / "pipelines" / "hops.yaml").write_text(json.dumps(spec, indent=2))
         os.environ["GLUEFLOW_STATE_DIR"] = str(root / ".state")
         deployment = load_deployment("local", "hops", root=root)
         deploy(deployment)
@@ -188,7 +187,7 @@ def bench_hops(nodes: int) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m glueflow.local.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.job_start", description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="job runs per strategy (default 3)")
     parser.add_argument("--hops", type=int, default=6, help="nodes in the hop-latency chain (default 6)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")

@@ -140,3 +140,36 @@ def covid_tables(con: Any, cases_file: Path, hiring_file: Path) -> dict[str, Tab
 def purchases_tables(con: Any, purchases_file: Path) -> dict[str, Table]:
     """customer_purchases: the mapped output table."""
     return {"output": _table(con, PURCHASES.format(purchases=_sql_list([purchases_file])))}
+
+
+def write_sales_outputs(con: Any, sales_files: list[Path], customers_file: Path, out: Path) -> None:
+    """The work the process_sales job does on a first run, in DuckDB: the same Parquet outputs under `out`
+    (`sales_clean/` and `daily_sales/` partitioned by order_date, one `customer_metrics/` file, and the rejected
+    lines under `quarantine/`), so `make bench` compares equal work."""
+    con.execute(SALES_VALID.format(sales=_sql_list(sales_files), customers=_sql_list([customers_file])))
+    # One row per order_id, as the job's merge keeps (which copy wins within one batch is arbitrary there too).
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE sales_clean AS SELECT * FROM sales_valid "
+        "QUALIFY row_number() OVER (PARTITION BY order_id) = 1"
+    )
+    # Every typed line that is not a clean order; lines with the wrong field count are skipped by read_csv here.
+    rejected = """
+        SELECT CAST(order_id AS VARCHAR) AS order_id, customer_id, product_id, CAST(quantity AS VARCHAR) AS quantity,
+               CAST(price AS VARCHAR) AS price, CAST(order_date AS VARCHAR) AS order_date, region
+        FROM sales_typed t
+        WHERE NOT (order_id IS NOT NULL AND customer_id <> '' AND product_id <> '' AND quantity > 0 AND price >= 0
+                   AND order_date IS NOT NULL AND region <> '' AND customer_id IN (SELECT customer_id FROM customers))
+           OR order_id IS NULL OR quantity IS NULL OR price IS NULL OR order_date IS NULL
+    """
+    target = {name: str(out / name).replace("'", "''") for name in ("sales_clean", "daily_sales", "customer_metrics")}
+    (out / "customer_metrics").mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY sales_clean TO '{target['sales_clean']}' (FORMAT parquet, PARTITION_BY (order_date), OVERWRITE)")
+    con.execute(
+        f"COPY ({DAILY_SALES}) TO '{target['daily_sales']}' (FORMAT parquet, PARTITION_BY (order_date), OVERWRITE)"
+    )
+    con.execute(f"COPY ({CUSTOMER_METRICS}) TO '{target['customer_metrics']}/part-0.parquet' (FORMAT parquet)")
+    quarantine = out / "quarantine"
+    quarantine.mkdir(parents=True, exist_ok=True)
+    con.execute(
+        f"COPY ({rejected}) TO '{str(quarantine / 'part-0.parquet').replace(chr(39), chr(39) * 2)}' (FORMAT parquet)"
+    )
