@@ -20,7 +20,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
 .PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve stop \
-        test test-sandbox lint fmt scan bench clean query
+        test test-sandbox lint fmt scan bench chaos clean query
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [ENV=local|dev|staging|prod] [PIPELINE=name]\n\n"} \
@@ -100,6 +100,10 @@ test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offlin
 
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real apply/destroy; skipped with the reason without AWS credentials + provider
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
+
+chaos: $(SETUP_STAMP) ## Fault injection (kill -9, races, hostile input) + endpoint load; table: faults, survived, data lost
+	GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS)
+	cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
 	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)
