@@ -225,9 +225,13 @@ class LambdaConsumer:
         return True
 
     def deliver_due(self, now: float) -> None:
-        due = self.outbox.due(now)
-        if not due:
-            return
+        by_attempt: dict[int, list[Delivery]] = {}
+        for delivery in self.outbox.due(now):
+            by_attempt.setdefault(delivery.attempt, []).append(delivery)
+        for group in by_attempt.values():  # a retry never drags fresh events through its failures
+            self._invoke(group, now)
+
+    def _invoke(self, due: list[Delivery], now: float) -> None:
         event = {"Records": [record for delivery in due for record in delivery.payload["Records"]]}
         try:
             result = self.handler(event, None)
