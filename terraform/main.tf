@@ -132,6 +132,7 @@ module "glue_crawler" {
   for_each = var.pipelines
 
   crawlers               = each.value.crawlers
+  classifiers            = each.value.classifiers
   role_arn               = module.glue_iam.glue_execution_role_arn
   security_configuration = module.glue_security.name
   tags                   = merge(local.tags, { "glueflow:pipeline" = each.key })

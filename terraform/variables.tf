@@ -98,6 +98,20 @@ variable "pipelines" {
     max_concurrent_runs    = optional(number)
     default_run_properties = map(string)
     database_name          = string
+    classifiers = map(object({
+      name = string
+      csv_classifier = optional(object({
+        delimiter              = string
+        quote_symbol           = string
+        contains_header        = string
+        header                 = list(string)
+        disable_value_trimming = bool
+        allow_single_column    = bool
+      }))
+      json_classifier = optional(object({
+        json_path = string
+      }))
+    }))
     crawlers = map(object({
       name          = string
       description   = string
@@ -106,6 +120,7 @@ variable "pipelines" {
         path       = string
         exclusions = list(string)
       }))
+      classifiers      = list(string)
       table_prefix     = string
       update_behavior  = string
       delete_behavior  = string

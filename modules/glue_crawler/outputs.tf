@@ -7,3 +7,8 @@ output "crawler_arns" {
   description = "Crawler ARNs keyed by logical name."
   value       = { for key, crawler in aws_glue_crawler.this : key => crawler.arn }
 }
+
+output "classifier_names" {
+  description = "Physical custom classifier names keyed by logical name."
+  value       = { for key, classifier in aws_glue_classifier.this : key => classifier.name }
+}

@@ -8,6 +8,7 @@ variable "crawlers" {
       path       = string
       exclusions = optional(list(string), [])
     }))
+    classifiers      = optional(list(string), [])
     table_prefix     = optional(string, "")
     update_behavior  = optional(string, "UPDATE_IN_DATABASE")
     delete_behavior  = optional(string, "LOG")
@@ -41,6 +42,44 @@ variable "crawlers" {
   validation {
     condition     = alltrue([for c in values(var.crawlers) : can(regex("^[a-z0-9_]*$", c.table_prefix))])
     error_message = "table_prefix may use lowercase letters, digits and underscores only."
+  }
+
+  validation {
+    condition     = alltrue([for c in values(var.crawlers) : alltrue([for k in c.classifiers : contains(keys(var.classifiers), k)])])
+    error_message = "Every crawler classifier must be a key of var.classifiers."
+  }
+}
+
+variable "classifiers" {
+  description = "Custom classifiers keyed by logical name (the `classifiers` of one resolved pipeline); crawlers name them by key in `classifiers`, in the order Glue tries them."
+  type = map(object({
+    name = string
+    csv_classifier = optional(object({
+      delimiter              = optional(string, ",")
+      quote_symbol           = optional(string, "\"")
+      contains_header        = optional(string, "UNKNOWN")
+      header                 = optional(list(string), [])
+      disable_value_trimming = optional(bool, false)
+      allow_single_column    = optional(bool, false)
+    }))
+    json_classifier = optional(object({
+      json_path = string
+    }))
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for c in values(var.classifiers) : (c.csv_classifier == null) != (c.json_classifier == null)])
+    error_message = "A classifier sets exactly one of csv_classifier or json_classifier."
+  }
+
+  validation {
+    condition = alltrue([for c in values(var.classifiers) : c.csv_classifier == null || (
+      contains(["UNKNOWN", "PRESENT", "ABSENT"], try(c.csv_classifier.contains_header, "")) &&
+      length(try(c.csv_classifier.delimiter, "")) == 1 && length(try(c.csv_classifier.quote_symbol, "")) == 1 &&
+      try(c.csv_classifier.delimiter != c.csv_classifier.quote_symbol, false)
+    )])
+    error_message = "A CSV classifier needs contains_header UNKNOWN, PRESENT or ABSENT, and a one-character delimiter and quote_symbol that differ."
   }
 }
 

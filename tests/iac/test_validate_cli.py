@@ -26,12 +26,13 @@ def test_validate_terraform_passes_on_the_clean_tree_and_prints_counts(
     assert "terraform fmt       OK: 8 .tf file(s)" in result.stdout
     assert "schema check        OK: 4 resource/data block(s)" in result.stdout
     assert "conventions         OK: 1 module(s), 9 variable(s), 2 output(s)" in result.stdout
-    assert "terraform validate  skipped: hashicorp/aws provider not installed" in result.stdout
+    # real `terraform validate` of the fixture's terraform/ root, against the stand-in provider
+    assert "terraform validate  OK: 1 configuration(s) with hashicorp/aws 6.69.1 (glueflow stand-in)" in result.stdout
 
 
 def test_validate_terraform_fails_with_every_problem_at_once(project: Path, hcl_tree: Callable[..., Path]) -> None:
     # `unformatted` comes last, so its outputs.tf (described, misaligned) replaces the one `conventions` edits:
-    # 1 schema + 1 fmt + 5 conventions problems.
+    # 1 schema + 1 terraform validate + 1 fmt + 5 conventions problems.
     result = validate(project, hcl_tree("misspelled_argument", "conventions", "unformatted"))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -39,8 +40,12 @@ def test_validate_terraform_fails_with_every_problem_at_once(project: Path, hcl_
         '  modules/glue_job/main.tf:15: resource "aws_glue_job" "this": unsupported argument "timout"; did you mean "timeout"?'
         in lines
     )
+    assert (
+        '  modules/glue_job/main.tf:15: terraform validate of terraform: Unsupported argument: An argument named "timout" '
+        'is not expected here. Did you mean "timeout"?' in lines
+    )
     assert "  modules/glue_job/outputs.tf: not in canonical format; run `make fmt` (terraform fmt)" in lines
     assert any(
         line.startswith('  modules/glue_job/variables.tf:40: variable "tags": type uses map(any)') for line in lines
     )
-    assert "error: 7 problems in terraform/ and modules/" in result.stderr
+    assert "error: 8 problems in terraform/ and modules/" in result.stderr

@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from glueflow.cli.main import app
+from glueflow.errors import GlueflowError
 
 from .helpers import LocalProject, finished_run
 
@@ -40,3 +41,29 @@ def test_logs_prints_every_attempt_of_the_latest_run_and_a_chosen_run(
 
     unknown = cli.invoke(app, ["logs", "--node", "nope"])
     assert unknown.exit_code != 0
+
+
+def test_a_node_named_as_the_candidates_are_listed_is_accepted(
+    local_project: LocalProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = local_project
+    for pipeline in (P, "other"):
+        p.write_pipeline(
+            pipeline,
+            jobs={"flaky": p.shell_job()},
+            triggers={"go": {"type": "on_demand", "start": [{"job": "flaky"}]}},
+        )
+    runtime = p.runtime(P)
+    finished_run(runtime, WORKFLOW, runtime.call("StartWorkflowRun", {"Name": WORKFLOW})["RunId"])
+    monkeypatch.chdir(p.root)
+    cli = CliRunner()
+
+    unknown = cli.invoke(app, ["logs", "--node", "nope"]).exception
+    assert isinstance(unknown, GlueflowError)
+    assert "logged.flaky" in str(unknown.hint) and "other.flaky" in str(unknown.hint)  # listed as <pipeline>.<node>
+    ambiguous = cli.invoke(app, ["logs", "--node", "flaky"]).exception
+    assert isinstance(ambiguous, GlueflowError) and str(ambiguous.hint).endswith("logged.flaky, other.flaky")
+
+    named = cli.invoke(app, ["logs", "--node", "logged.flaky"])
+    assert named.exit_code == 0, named.output
+    assert "flaky started with mode ok" in named.stdout

@@ -1,5 +1,5 @@
-"""glueetl jobs on real Spark: catalog tables (Hive-style and unnamed partitions) registered before the script
-runs, and one process per job run so a job that stops its session and crashes cannot hurt another."""
+"""glueetl jobs on real Spark: catalog tables (Hive-style and unnamed partitions) registered when the job first
+names them (SQL, the catalog API, spark.table), and one process per job run so a job that stops its session and crashes cannot hurt another."""
 
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ def test_catalog_tables_with_partitions_are_readable_and_a_crashing_job_is_isola
     (reader,) = node_runs(run, p.physical(P, "reader"))
     assert reader["JobRunState"] == "SUCCEEDED", reader.get("ErrorMessage")
     report = json.loads((p.markers / "probe.json").read_text())
+    assert report["sql_count"] == 3 and report["exists"] is True and report["listed"] == ["plain", "sales"]
+    assert report["missing"] == "TABLE_OR_VIEW_NOT_FOUND"  # a table the catalog does not have stays missing
     assert report["sales"]["columns"] == [["id", "bigint"], ["amount", "double"], ["year", "string"]]
     assert report["plain"]["columns"] == [["id", "bigint"], ["amount", "double"], ["partition_0", "string"]]
     assert report["sales"]["rows"] == [

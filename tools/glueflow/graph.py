@@ -73,20 +73,35 @@ def _trigger_label(trigger_type: str, schedule: str | None, logical: str | None)
 
 
 def to_mermaid(pipeline: Pipeline) -> str:
+    return "\n".join(["flowchart LR", f"  %% workflow {pipeline.workflow_name}", *_mermaid_body(pipeline, "  ")]) + "\n"
+
+
+def to_mermaid_document(pipelines: dict[str, Pipeline]) -> str:
+    """Several pipelines as one Mermaid document: one flowchart, a subgraph per pipeline (node ids carry the
+    physical names, so they never collide). Several `flowchart` blocks in one stream are not a valid diagram."""
+    lines = ["flowchart LR"]
+    for key, pipeline in pipelines.items():
+        lines.append(f'  subgraph {key}["{key}: {pipeline.workflow_name}"]')
+        lines += _mermaid_body(pipeline, "    ")
+        lines.append("  end")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_body(pipeline: Pipeline, indent: str) -> list[str]:
     graph = workflow_graph(pipeline)
     states = condition_labels(pipeline)
     shapes = {"TRIGGER": ("{{", "}}"), "JOB": ("[", "]"), "CRAWLER": ("[(", ")]")}
-    lines = ["flowchart LR", f"  %% workflow {pipeline.workflow_name}"]
+    lines = []
     for node in graph.nodes:
         left, right = shapes[node.type]
         detail = graph.labels[node]
         text = f"{node.type}: {node.name}" + (f"<br/>{detail}" if detail else "")
-        lines.append(f'  {node.id}{left}"{text}"{right}')
+        lines.append(f'{indent}{node.id}{left}"{text}"{right}')
     for source, target in graph.edges:
         state = states.get((source.name, target.name))
         arrow = f"-- {state} -->" if state else "-->"
-        lines.append(f"  {source.id} {arrow} {target.id}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"{indent}{source.id} {arrow} {target.id}")
+    return lines
 
 
 def to_dot(pipeline: Pipeline) -> str:

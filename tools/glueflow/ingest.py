@@ -122,3 +122,38 @@ def upload_s3(uploads: list[Upload], s3: Any, advance: Progress) -> None:
     applies, so no SSE header is sent: `aws:kms` without a key id would pick the account's AWS-managed key."""
     for upload in uploads:
         s3.upload_file(str(upload.source), upload.bucket, upload.key, Callback=advance)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A folder some pipeline reads: a crawler's S3 target, or an s3:// job argument."""
+
+    url: str  # s3://bucket/prefix/ (or a file a job argument names)
+    by: str  # "sales_analytics crawler raw", "sales_analytics job process_sales --SALES_PATH"
+
+
+def readers(tfvars: TfVars, bucket: str) -> list[Reader]:
+    """Every place in `bucket` that a pipeline's crawlers or jobs read (job arguments: their s3:// values)."""
+    found = []
+    for key, pipeline in tfvars.pipelines.items():
+        for logical, crawler in pipeline.crawlers.items():
+            found += [Reader(t.path, f"{key} crawler {logical}") for t in crawler.s3_targets]
+        for logical, job in pipeline.jobs.items():
+            for name, value in {**job.default_arguments, **job.non_overridable_arguments}.items():
+                for part in value.split(","):
+                    if part.startswith("s3://"):
+                        found.append(Reader(part, f"{key} job {logical} {name}"))
+    return [r for r in found if r.url.startswith(f"s3://{bucket}/")]
+
+
+def unread(uploads: list[Upload], tfvars: TfVars) -> tuple[list[Upload], list[Reader]]:
+    """The uploads no crawler or job of the env would read, and the readers of their bucket (to name them)."""
+    if not uploads:
+        return [], []
+    bucket_readers = readers(tfvars, uploads[0].bucket)
+    missed = [u for u in uploads if not any(_under(u.url, r.url) for r in bucket_readers)]
+    return missed, bucket_readers
+
+
+def _under(url: str, reader: str) -> bool:
+    return url == reader or url.startswith(reader if reader.endswith("/") else reader + "/")

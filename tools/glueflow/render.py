@@ -15,6 +15,7 @@ import jinja2
 
 from glueflow.errors import GlueflowError
 from glueflow.spec.deployment import Deployment
+from glueflow.template_lines import template_line_of_error, template_line_of_output
 
 # A fixed timestamp keeps the zip byte-identical between renders (zip stores mtimes).
 _ZIP_EPOCH = (2024, 1, 1, 0, 0, 0)
@@ -105,20 +106,26 @@ def render_job_script(environment: jinja2.Environment, deployment: Deployment, p
         "job": {"name": job_name, "description": job.description, "type": job.type},
         "params": job.params,
     }
+    where = f"glue_jobs/{job.template}"
     try:
-        text = environment.get_template(job.template).render(context)
+        template = environment.get_template(job.template)
+        text = template.render(context)
     except jinja2.UndefinedError as exc:
+        line = template_line_of_error(exc, template.filename)
         raise GlueflowError(
-            f"glue_jobs/{job.template}: {exc.message} (rendering job '{job_name}' of pipeline '{pipeline}')",
+            f"{where}{f':{line}' if line else ''}: {exc.message} (rendering job '{job_name}' of pipeline '{pipeline}')",
             hint=f"set it under jobs.{job_name}.params in pipelines/{pipeline}.yaml",
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise GlueflowError(f"glue_jobs/{job.template}:{exc.lineno}: template syntax error: {exc.message}") from exc
+        raise GlueflowError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from exc
     try:
         compile(text, f"{pipeline}/{job_name}.py", "exec")
     except SyntaxError as exc:
+        source = Path(template.filename or "").read_text(encoding="utf-8") if template.filename else ""
+        line = template_line_of_output(environment, source, context, exc.lineno or 1) if source else None
         raise GlueflowError(
-            f"glue_jobs/{job.template} renders invalid Python for job '{job_name}': line {exc.lineno}: {exc.msg}",
+            f"{where}{f':{line}' if line else ''} renders invalid Python for job '{job_name}': {exc.msg} "
+            f"(line {exc.lineno} of the rendered script)",
             hint=f"inspect the output with `glueflow render` and build/<env>/glue_jobs/{pipeline}/{job_name}.py",
         ) from exc
     return text

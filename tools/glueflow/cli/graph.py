@@ -8,7 +8,7 @@ import typer
 
 from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption
-from glueflow.graph import to_dot, to_mermaid
+from glueflow.graph import to_dot, to_mermaid, to_mermaid_document
 from glueflow.spec import load_deployment
 
 
@@ -19,11 +19,17 @@ def command(
 ) -> None:
     """Print the workflow DAG (triggers, jobs, crawlers and the states that link them).
 
+    Mermaid output is one document: one flowchart, with a subgraph per pipeline when there are several.
+
     Example:  glueflow graph --pipeline customer_purchases --format dot | dot -Tpng > dag.png
     """
     deployment = load_deployment(env, pipeline)
-    renderer = to_mermaid if format == "mermaid" else to_dot
-    for name, resolved in deployment.tfvars.pipelines.items():
-        if len(deployment.tfvars.pipelines) > 1:
-            out.print(f"%% pipeline {name}" if format == "mermaid" else f"// pipeline {name}")
-        out.print(renderer(resolved), end="", markup=False)
+    pipelines = deployment.tfvars.pipelines
+    if format == "mermaid":  # one valid document: a flowchart, or a subgraph per pipeline when there are several
+        text = to_mermaid(next(iter(pipelines.values()))) if len(pipelines) == 1 else to_mermaid_document(pipelines)
+        out.print(text, end="", markup=False)
+        return
+    for name, resolved in pipelines.items():  # Graphviz reads several digraphs from one stream
+        if len(pipelines) > 1:
+            out.print(f"// pipeline {name}")
+        out.print(to_dot(resolved), end="", markup=False)

@@ -10,8 +10,17 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 
 from glueflow.cli.console import err, out
 from glueflow.cli.options import EnvOption, PipelineOption
-from glueflow.ingest import default_destination, parse_destination, plan_uploads, upload_local, upload_s3
+from glueflow.ingest import (
+    Upload,
+    default_destination,
+    parse_destination,
+    plan_uploads,
+    unread,
+    upload_local,
+    upload_s3,
+)
 from glueflow.spec import load_deployment
+from glueflow.spec.deployment import Deployment
 
 
 def command(
@@ -60,5 +69,21 @@ def command(
     for upload in uploads:
         out.print(f"  {upload.source} → {upload.url}", markup=False)
     out.print(f"[green]uploaded {len(uploads)} file(s), {total} bytes[/green]")
+    _warn_unread(uploads, deployment)
     if environment.kind == "local" and live_endpoint(deployment.state_dir) is None:
         err.print("[dim]glueflow serve is not running: uploads start workflows only while it runs[/dim]")
+
+
+def _warn_unread(uploads: list[Upload], deployment: Deployment) -> None:
+    """A file under no folder a crawler or job reads lands where nothing will ever look: say where they do look."""
+    missed, bucket_readers = unread(uploads, deployment.tfvars)
+    if not missed:
+        return
+    err.print(f"[yellow]warning:[/yellow] no pipeline reads {', '.join(u.url for u in missed[:5])}", highlight=False)
+    by_url: dict[str, list[str]] = {}
+    for reader in bucket_readers:
+        by_url.setdefault(reader.url, []).append(reader.by)
+    for url in sorted(by_url)[:20]:
+        err.print(f"  {url}  ({'; '.join(by_url[url])})", markup=False, highlight=False)
+    if bucket_readers:
+        err.print("  upload again with --to <one of these folders>", markup=False)

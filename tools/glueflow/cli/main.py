@@ -7,7 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
@@ -67,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "glueflow.cli.query",
         "Run SQL over the env's Glue Data Catalog: DuckDB on the local buckets, Athena on an aws env.",
     ),
+    "ui": (
+        "glueflow.cli.ui",
+        "Open the web console: pipelines, run history with cost, each run's graph live, node logs.",
+    ),
 }
 
 
@@ -110,6 +114,11 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 _state = {"debug": False}
+
+# typer's rich help prints a flag's type as `<bool>`, which reads as if the flag took a value (`--follow <bool>`);
+# a flag takes none, so its type column stays empty. typer is pinned; this is its documented display hook.
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _option_type(self, ctx)  # type: ignore[method-assign]
 
 
 def _print_version(value: bool) -> None:

@@ -40,6 +40,7 @@ def command(
     Examples:
       glueflow serve --port 4599
       AWS_ENDPOINT_URL_GLUE=http://127.0.0.1:4599 aws glue get-workflow-runs --name glueflow-local-customer-purchases
+      AWS_ENDPOINT_URL_S3=<printed S3 URL> aws s3 ls s3://glueflow-local-raw-000000000000/ --recursive
       glueflow ingest data.csv --to raw/incoming/     # in another terminal: the watcher starts the workflow
       glueflow serve --stop                           # stop the background runtime `glueflow run` started
     """
@@ -88,6 +89,10 @@ def _banner(services: LocalServices) -> None:
 
     out.print(f"[bold]Glue endpoint[/bold] {services.url}", highlight=False)
     out.print(f"  export AWS_ENDPOINT_URL_GLUE={services.url}", markup=False)
+    out.print(f"[bold]Web console[/bold]   {services.console_url}", highlight=False)
+    s3_url = services.runtime.s3_endpoint_url()
+    out.print(f"[bold]S3 endpoint[/bold]   {s3_url}  (the local buckets)", highlight=False)
+    out.print(f"  export AWS_ENDPOINT_URL_S3={s3_url}", markup=False)
     now = datetime.now(UTC)
     for start in services.schedules:
         state = "" if start.enabled else " (disabled in this env)"

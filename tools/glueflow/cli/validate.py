@@ -12,6 +12,8 @@ from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
 from glueflow.glue import ExitCode
+from glueflow.iac.env_inputs import env_plans
+from glueflow.iac.offline_run import OfflineResult
 from glueflow.iac.schema import load_schema
 from glueflow.iac.verify import VerifyReport, verify_terraform
 from glueflow.render import render
@@ -49,7 +51,10 @@ def command(
     jobs = sum(len(p.jobs) for p in deployment.tfvars.pipelines.values())
     out.print(f"[green]specs OK[/green]: {len(deployment.specs)} pipeline(s), {jobs} job script(s) compile")
     if terraform:
-        report = verify_terraform(tf_root or deployment.root)
+        iac_root = tf_root or deployment.root
+        envs = env_plans(iac_root, {env: deployment}) if (iac_root / "envs").is_dir() else []
+        with out.status("terraform init / validate / plan (offline) ...") as status:
+            report = verify_terraform(iac_root, envs=envs, progress=lambda line: status.update(escape(line)))
         _print_report(report)
         if report.findings:
             count = len(report.findings)
@@ -62,6 +67,23 @@ def command(
 
 def _status(problems: int) -> str:
     return "[green]OK[/green]" if problems == 0 else f"[red]{problems} problem(s)[/red]"
+
+
+def _print_offline(result: OfflineResult) -> None:
+    if not result.ran:
+        out.print(f"terraform validate  [yellow]skipped[/yellow]: {escape(result.skipped_reason or 'no HCL')}")
+        return
+    validated = len(result.configs_validated)
+    out.print(
+        f"terraform validate  {_status(len(result.findings))}: {validated} configuration(s) with "
+        f"{escape(', '.join(result.providers))} in {result.seconds:.1f}s"
+    )
+    for plan in result.plans:
+        if plan.summary is None:
+            continue
+        label = f"{plan.config} ({plan.env})" if plan.env else plan.config
+        types = ", ".join(f"{count.add} {name}" for name, count in plan.summary.by_type.items())
+        out.print(f"terraform plan      {escape(label)}: {plan.summary.headline()} {escape(types)}")
 
 
 def _print_report(report: VerifyReport) -> None:
@@ -81,11 +103,7 @@ def _print_report(report: VerifyReport) -> None:
         f"conventions         {_status(len(conv.findings))}: {conv.modules_checked} module(s), "
         f"{conv.variables_checked} variable(s), {conv.outputs_checked} output(s)"
     )
-    if report.validate.ran:
-        validated = ", ".join(report.validate.configs_validated)
-        out.print(f"terraform validate  {_status(len(report.validate.findings))}: {validated}")
-    else:
-        out.print(f"terraform validate  [yellow]skipped[/yellow]: {escape(report.validate.skipped_reason or 'no HCL')}")
+    _print_offline(report.validate)
     tests = report.tests
     ran = ", ".join(f"{module} ({runs} runs)" for module, runs in sorted(tests.passed.items()))
     skipped = "; ".join(f"{module} skipped: {reason}" for module, reason in sorted(tests.skipped.items()))

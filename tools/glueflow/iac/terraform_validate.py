@@ -41,11 +41,11 @@ def _plugin_dirs(config_dirs: list[Path]) -> list[Path]:
     return candidates
 
 
-def find_aws_provider(config_dirs: list[Path]) -> Path | None:
+def find_aws_provider(config_dirs: list[Path], plugin_caches: list[Path] = ()) -> Path | None:  # type: ignore[assignment]
     """The first terraform-provider-aws binary for this OS/arch in an offline-reachable location, if any."""
     machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
     os_arch = f"{platform.system().lower()}_{machine}"
-    for base in _plugin_dirs(config_dirs):
+    for base in [*_plugin_dirs(config_dirs), *plugin_caches]:
         for binary in sorted((base / _AWS_PLUGIN).glob(f"*/{os_arch}/terraform-provider-aws*")):
             if binary.is_file():
                 return binary

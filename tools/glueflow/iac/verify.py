@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glueflow.iac.conventions import ConventionsResult, check_conventions
+from glueflow.iac.env_inputs import EnvPlan
 from glueflow.iac.findings import Finding
 from glueflow.iac.fmt import FmtResult, check_format
 from glueflow.iac.hcl import parse_file, tf_files
+from glueflow.iac.offline_run import ConfigTarget, OfflineResult, PlanTarget, Progress, run_offline
 from glueflow.iac.schema import load_schema
 from glueflow.iac.schema_check import SchemaCheckResult, check_files
 from glueflow.iac.terraform_test import TerraformTestResult, run_module_tests
-from glueflow.iac.terraform_validate import ValidateResult, validate_configs
+from glueflow.iac.terraform_validate import find_aws_provider
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,10 @@ class IacLayout:
         candidates = [self.terraform_dir, *sorted(d for d in self.terraform_dir.glob("*") if d.is_dir())]
         return [d for d in candidates if not d.name.startswith(".") and any(d.glob("*.tf"))]
 
+    def example_dirs(self) -> list[Path]:
+        """modules/*/examples/*: root configurations of their own, initialised, validated and planned offline."""
+        return sorted(d for d in self.modules_dir.glob("*/examples/*") if d.is_dir() and any(d.glob("*.tf")))
+
 
 @dataclass
 class VerifyReport:
@@ -50,7 +56,7 @@ class VerifyReport:
     fmt: FmtResult = field(default_factory=FmtResult)
     schema: SchemaCheckResult = field(default_factory=SchemaCheckResult)
     conventions: ConventionsResult = field(default_factory=ConventionsResult)
-    validate: ValidateResult = field(default_factory=ValidateResult)
+    validate: OfflineResult = field(default_factory=OfflineResult)
     tests: TerraformTestResult = field(default_factory=TerraformTestResult)
     seconds: float = 0.0
 
@@ -60,7 +66,29 @@ class VerifyReport:
         return [finding for check in checks for finding in check.findings]
 
 
-def verify_terraform(root: Path, *, run_validate: bool = True, run_tests: bool = True) -> VerifyReport:
+def offline_targets(layout: IacLayout, envs: list[EnvPlan]) -> list[ConfigTarget]:
+    """What Terraform runs on: the root and bootstrap planned per env, other roots validated, examples planned."""
+    targets = []
+    for config in layout.root_dirs():
+        if config == layout.terraform_dir:
+            plans = tuple(PlanTarget(env.name, env.tfvars) for env in envs)
+        elif config.name == "bootstrap":
+            plans = tuple(PlanTarget(env.name, env.bootstrap_tfvars) for env in envs if env.bootstrap_tfvars)
+        else:
+            plans = ()
+        targets.append(ConfigTarget(config, plans))
+    targets += [ConfigTarget(example, (PlanTarget(None, None),)) for example in layout.example_dirs()]
+    return targets
+
+
+def verify_terraform(
+    root: Path,
+    *,
+    run_validate: bool = True,
+    run_tests: bool = True,
+    envs: list[EnvPlan] | None = None,
+    progress: Progress | None = None,
+) -> VerifyReport:
     started = time.perf_counter()
     layout = IacLayout(root)
     report = VerifyReport()
@@ -71,7 +99,11 @@ def verify_terraform(root: Path, *, run_validate: bool = True, run_tests: bool =
     report.schema = check_files(parsed, load_schema(), root)
     report.conventions = check_conventions(layout.module_dirs(), layout.root_dirs(), parsed, root)
     if run_validate and parsed:
-        report.validate = validate_configs([*layout.root_dirs(), *layout.module_dirs()], root)
+        targets = offline_targets(layout, envs or [])
+        # `glueflow plan` keeps the real provider in build/.terraform-plugin-cache and build/<env>/.terraform/
+        caches = [root / "build" / ".terraform-plugin-cache"]
+        real_aws = find_aws_provider([*(t.config_dir for t in targets), *root.glob("build/*")], caches)
+        report.validate = run_offline(root, targets, real_aws=real_aws, progress=progress)
     if run_tests:
         report.tests = run_module_tests(layout.module_dirs(), root)
     report.seconds = time.perf_counter() - started

@@ -155,6 +155,8 @@ class FileSchema:
     has_header: bool = False
     quoted: bool = False
     json_paths: tuple[str, ...] = field(default=())
+    quote_char: str = '"'
+    classifier: str = ""  # the custom classifier that recognised the file; "" = a built-in one
 
     @property
     def grouping_key(self) -> tuple[str, str, str | None, bool]:
@@ -162,10 +164,11 @@ class FileSchema:
         return (self.classification, self.compression, self.delimiter, self.has_header)
 
     def describe(self) -> str:
+        by = f" by classifier {self.classifier}" if self.classifier else ""
         if self.classification != "csv":
-            return self.classification
+            return self.classification + by
         header = "header row" if self.has_header else "no header"
-        return f"csv (delimiter {self.delimiter!r}, {header}{', quoted' if self.quoted else ''})"
+        return f"csv{by} (delimiter {self.delimiter!r}, {header}{', quoted' if self.quoted else ''})"
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,9 @@ class StorageFormat:
     parameters: dict[str, str]
 
 
-def classify_file(path: Path) -> FileSchema | Unclassified:
-    """Classify one file the way Glue's built-in classifiers do, reading only what they read."""
+def classify_file(path: Path, custom: Sequence[dict] = ()) -> FileSchema | Unclassified:
+    """Classify one file the way Glue's built-in classifiers do, reading only what they read. A text file goes
+    to the crawler's `custom` classifiers first (GetClassifier shapes, see custom_classifiers.py)."""
     try:
         size = path.stat().st_size
         if size == 0:
@@ -199,7 +203,7 @@ def classify_file(path: Path) -> FileSchema | Unclassified:
             if magic[:3] == b"ORC" or magic == b"Obj\x01":
                 return Unclassified(f"{'ORC' if magic[:3] == b'ORC' else 'Avro'} is not supported by the local crawler")
             raw.seek(0)
-            return _classify_text(raw, size)
+            return _classify_text(raw, size, custom)
     except (OSError, EOFError, ValueError) as exc:  # unreadable or corrupt (bad gzip, broken footer...)
         return Unclassified(f"cannot be read: {exc}")
 
@@ -230,12 +234,18 @@ def _read_sample(raw: io.BufferedReader) -> _Sample:
     return _Sample(text, complete, compression, len(data), raw_bytes)
 
 
-def _classify_text(raw: io.BufferedReader, size: int) -> FileSchema | Unclassified:
+def _classify_text(raw: io.BufferedReader, size: int, custom: Sequence[dict] = ()) -> FileSchema | Unclassified:
     sample = _read_sample(raw)
     if "\x00" in sample.text:
         return Unclassified("binary content that is not CSV, JSON or Parquet")
     if not sample.text.strip():
         return Unclassified("no records")
+    if custom:
+        from glueflow.local.custom_classifiers import classify_custom  # it builds on this module
+
+        found = classify_custom(sample, size, custom)
+        if found is not None:
+            return found
     if sample.text.lstrip()[:1] in ("{", "["):
         records = _json_records(sample.text)
         if records:
@@ -510,7 +520,7 @@ def storage_format(schemas: Sequence[FileSchema]) -> StorageFormat:
     if first.has_header:
         parameters["skip.header.line.count"] = "1"
     if quoted:  # LazySimpleSerDe would keep the quotes and split on commas inside them
-        serde, serde_parameters = OPEN_CSV_SERDE, {"separatorChar": delimiter, "quoteChar": '"'}
+        serde, serde_parameters = OPEN_CSV_SERDE, {"separatorChar": delimiter, "quoteChar": first.quote_char}
     else:
         serde, serde_parameters = LAZY_SIMPLE_SERDE, {"field.delim": delimiter}
     return StorageFormat(TEXT_INPUT, TEXT_OUTPUT, serde, serde_parameters, parameters)

@@ -100,6 +100,7 @@ class CrawlTarget:
     local_path: Path
     s3_path: str
     exclusions: list[str] = field(default_factory=list, hash=False)
+    classifiers: list[dict] = field(default_factory=list, hash=False)  # the crawler's custom ones, in order
 
 
 @dataclass
@@ -247,7 +248,7 @@ def _glob_body(pattern: str) -> str:
 def _classify_all(target: CrawlTarget, root: str, messages: list[str]) -> list[_DataFile]:
     data: list[_DataFile] = []
     for rel, path in _list_files(target, root, messages):
-        schema = classify_file(path)
+        schema = classify_file(path, target.classifiers)
         if isinstance(schema, Unclassified):
             messages.append(f"Skipped {_join(root, rel)}: {schema.reason}.")
         else:

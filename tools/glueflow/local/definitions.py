@@ -18,7 +18,7 @@ from glueflow.glue import (
     TriggerState,
     TriggerType,
 )
-from glueflow.spec.resolved import Environment, Pipeline, Trigger
+from glueflow.spec.resolved import Classifier, Environment, Pipeline, Trigger
 
 JSON = dict[str, Any]
 
@@ -92,7 +92,7 @@ def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environme
             "Targets": {"S3Targets": [{"Path": t.path, "Exclusions": list(t.exclusions)} for t in crawler.s3_targets]},
             "DatabaseName": crawler.database_name,
             "Description": crawler.description,
-            "Classifiers": [],
+            "Classifiers": [pipeline.classifiers[key].name for key in crawler.classifiers],
             "RecrawlPolicy": {"RecrawlBehavior": crawler.recrawl_behavior},
             "SchemaChangePolicy": {
                 "UpdateBehavior": crawler.update_behavior,
@@ -105,9 +105,28 @@ def crawler_shapes(pipeline_key: str, pipeline: Pipeline, environment: Environme
             "LastUpdated": now,
             "Version": 1,
             "_pipeline": pipeline_key,
+            "_classifiers": [classifier_shape(pipeline.classifiers[key], now) for key in crawler.classifiers],
         }
         for crawler in pipeline.crawlers.values()
     }
+
+
+def classifier_shape(classifier: Classifier, now: float) -> JSON:
+    """Glue's `Classifier` (GetClassifier) for a resolved custom classifier."""
+    common = {"Name": classifier.name, "CreationTime": now, "LastUpdated": now, "Version": 1}
+    if classifier.json_classifier is not None:
+        return {"JsonClassifier": {**common, "JsonPath": classifier.json_classifier.json_path}}
+    csv = classifier.csv_classifier
+    assert csv is not None
+    shape = {
+        **common,
+        "Delimiter": csv.delimiter,
+        "QuoteSymbol": csv.quote_symbol,
+        "ContainsHeader": csv.contains_header,
+        "DisableValueTrimming": csv.disable_value_trimming,
+        "AllowSingleColumn": csv.allow_single_column,
+    }
+    return {"CsvClassifier": shape | ({"Header": list(csv.header)} if csv.header else {})}
 
 
 def _trigger_state(trigger: Trigger) -> str:

@@ -7,6 +7,8 @@ Connections are served by one asyncio loop in a background thread: an idle or sl
 and requests are read under the limits of `http_limits` (body size, read deadline). Each complete request is
 answered by a bounded pool of worker threads (`WORKERS`), because `LocalRuntime.call` is blocking code; the pool
 bounds how much runtime work callers can make run at once, whatever the number of connections.
+
+Under `glueflow serve`, `GET` requests go to the read-only web console (`glueflow.web`), on the same pool.
 """
 
 from __future__ import annotations
@@ -33,18 +35,24 @@ log = logging.getLogger(__name__)
 class EndpointServer:
     """A running endpoint: `.url`, `.shutdown()`."""
 
-    def __init__(self, runtime: Any, host: str, port: int) -> None:
+    def __init__(self, runtime: Any, host: str, port: int, web: Any = None) -> None:
         self._runtime = runtime
+        self._web = web
         self._pool = concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="glue-endpoint-worker")
         self._loop = asyncio.new_event_loop()
         self._connections: set[asyncio.Task[None]] = set()
-        self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve_connection, host, port, limit=MAX_HEADER_BYTES, backlog=512)
-        )
-        bound = self._server.sockets[0].getsockname()
-        self.url = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
         self._thread = threading.Thread(target=self._loop.run_forever, name="glue-endpoint", daemon=True)
         self._thread.start()
+        # The server is created on the endpoint's own loop: the caller's thread may be running an event loop of
+        # its own (Jupyter, Playwright's sync API), where run_until_complete would refuse to start.
+        listen = asyncio.start_server(self._serve_connection, host, port, limit=MAX_HEADER_BYTES, backlog=512)
+        try:
+            self._server = asyncio.run_coroutine_threadsafe(listen, self._loop).result()
+        except BaseException:
+            self._stop_loop()
+            raise
+        bound = self._server.sockets[0].getsockname()
+        self.url = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
 
     def shutdown(self) -> None:
         async def stop() -> None:
@@ -57,6 +65,9 @@ class EndpointServer:
             return
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=5)
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
@@ -90,10 +101,26 @@ class EndpointServer:
                 return
             if request is None:
                 return
+            if request.method == "GET" and self._web is not None:
+                page = await self._loop.run_in_executor(self._pool, self._page, request)
+                await _write(writer, page.status, page.content_type, page.body, page.headers, request.keep_alive)
+                if not request.keep_alive:
+                    return
+                continue
             status, body = await self._loop.run_in_executor(self._pool, self._answer, request)
             await _send(writer, status, body, keep_alive=request.keep_alive)
             if not request.keep_alive:
                 return
+
+    def _page(self, request: Request) -> Any:
+        """The web console's response (a `glueflow.web.app.Response`) for a GET; never raises."""
+        try:
+            page = self._web.get(request.path, request.headers.get("host"))
+        except Exception as exc:  # a console bug: logged with its traceback, answered with an error page
+            log.exception("web console: GET %s failed", request.path[:200])
+            page = self._web.failure(exc)
+        page.headers = {**self._web.headers, **page.headers}
+        return page
 
     def _answer(self, request: Request) -> tuple[int, dict[str, Any]]:
         """(status, body) for one complete request; never raises."""
@@ -123,22 +150,35 @@ def _error_body(code: str, message: str) -> dict[str, Any]:
 
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout"}
 _REASONS.update({413: "Content Too Large", 431: "Request Header Fields Too Large", 500: "Internal Server Error"})
+_REASONS.update({421: "Misdirected Request"})
 
 
 async def _send(writer: asyncio.StreamWriter, status: int, body: dict[str, Any], *, keep_alive: bool) -> None:
     data = json.dumps(body).encode()
+    await _write(writer, status, CONTENT_TYPE, data, {"x-amzn-RequestId": "glueflow-local"}, keep_alive)
+
+
+async def _write(
+    writer: asyncio.StreamWriter,
+    status: int,
+    content_type: str,
+    data: bytes,
+    headers: dict[str, str],
+    keep_alive: bool,
+) -> None:
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     head = (
         f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
-        f"Content-Type: {CONTENT_TYPE}\r\nContent-Length: {len(data)}\r\n"
-        f"x-amzn-RequestId: glueflow-local\r\nServer: glueflow-local-glue\r\n"
-        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {len(data)}\r\n{extra}"
+        f"Server: glueflow-local-glue\r\nConnection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n"
     )
     writer.write(head.encode() + data)
     await writer.drain()
 
 
-def start_endpoint(runtime: Any, host: str = "127.0.0.1", port: int = 0) -> EndpointServer:
-    """Serve `runtime` (a LocalRuntime) on host:port in a background thread; port 0 picks a free port."""
+def start_endpoint(runtime: Any, host: str = "127.0.0.1", port: int = 0, web: Any = None) -> EndpointServer:
+    """Serve `runtime` (a LocalRuntime) on host:port in a background thread; port 0 picks a free port.
+    `web` (a `glueflow.web.app.ConsoleApp`) answers GET requests: the web console; without it GET is refused."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError(f"the local Glue endpoint binds loopback only, not {host!r}")
-    return EndpointServer(runtime, host, port)
+    return EndpointServer(runtime, host, port, web)

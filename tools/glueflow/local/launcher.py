@@ -26,6 +26,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from glueflow.local.lazy_catalog import LazyCatalog
+
 JVM_OPTIONS = "-XX:+UseSerialGC"
 # C1 only starts and warms fastest (small jobs: seconds of work); full tiered compilation costs ~3 s more at start
 # but runs long scans 30-40% faster. The runtime picks per job (jobs.choose_jit); spares start with C1.
@@ -102,10 +104,15 @@ def _literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def register_catalog(spark: Any, catalog: dict[str, Any]) -> None:
-    """Create the catalog's databases and tables in Spark's in-memory catalog (see catalog.spark_table_spec)."""
+def register_databases(spark: Any, catalog: dict[str, Any]) -> None:
     for database in catalog.get("databases", []):
         spark.sql(f"CREATE DATABASE IF NOT EXISTS {_quote(database)}")
+
+
+def register_catalog(spark: Any, catalog: dict[str, Any]) -> None:
+    """Create the catalog's databases and tables in Spark's in-memory catalog (see catalog.spark_table_spec).
+    Jobs register tables lazily instead (lazy_catalog.py); this is for the CDS archive's class list."""
+    register_databases(spark, catalog)
     for table in catalog.get("tables", []):
         try:
             _register_table(spark, table)
@@ -146,6 +153,17 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(result), encoding="utf-8")
 
 
+def _install_glue_layer(kind: str) -> None:
+    """glueflow's local `awsglue` (glueflow/local/glue_layer) on the job's path: only here, never on AWS, where
+    Glue's own library is used. Spark jobs also get `SparkContext()` returning the session built above."""
+    from glueflow.local import glue_layer
+
+    if kind == "glueetl":
+        glue_layer.install()
+    elif str(glue_layer.LAYER_DIR) not in sys.path:
+        sys.path.insert(0, str(glue_layer.LAYER_DIR))  # python shell: awsglue.utils.getResolvedOptions
+
+
 def run_job(spec: dict[str, Any], spark: Any) -> int:
     """Run the job script as __main__; returns the process exit code and writes spec['result_file']."""
     os.chdir(spec["cwd"])
@@ -159,12 +177,14 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
     started = time.time()
     try:
         if spec["spark"]:  # glueflow.glue.JOB_KINDS decides; this process imports nothing of glueflow
-            spark = spark or build_session(spec["app_name"], Path(spec["cwd"]))
+            spark = spark or build_session(spec["app_name"], Path(spec["cwd"]), jit=spec.get("jit", "c1"))
             if os.environ.get("GLUEFLOW_S3_ROOT"):
                 from glueflow.local.s3_mount import mount_buckets
 
                 mount_buckets(spark, Path(os.environ["GLUEFLOW_S3_ROOT"]))
-            register_catalog(spark, spec["catalog"])
+            register_databases(spark, spec["catalog"])
+            LazyCatalog(spark, spec["catalog"], _register_table).install()  # tables: on first use
+        _install_glue_layer(spec["kind"])
         print(f"glueflow: running {spec['script']} (set-up {time.time() - started:.2f}s)", file=sys.stderr, flush=True)
         runpy.run_path(spec["script"], run_name="__main__")
         print(f"glueflow: script finished in {time.time() - started:.2f}s", file=sys.stderr, flush=True)

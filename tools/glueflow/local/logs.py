@@ -25,21 +25,23 @@ class NodeLog:
 
 
 def _resolve_node(deployment: Deployment, node: str) -> tuple[str, str]:
-    """(kind, physical name) of a job or crawler given by logical or physical name."""
-    matches = []
+    """(kind, physical name) of a job or crawler given by logical name, `pipeline.logical` (as the candidates
+    are listed), or physical name."""
+    matches: list[tuple[str, str, str]] = []
     known = []
     for key, pipeline in deployment.tfvars.pipelines.items():
         for kind, items in (("JOB", pipeline.jobs), ("CRAWLER", pipeline.crawlers)):
             for logical, item in items.items():
                 known.append(f"{key}.{logical}")
-                if node in (logical, item.name):
-                    matches.append((kind, item.name))
+                if node in (logical, f"{key}.{logical}", item.name):
+                    matches.append((kind, item.name, f"{key}.{logical}"))
     if len(matches) == 1:
-        return matches[0]
+        return matches[0][:2]
     if not matches:
         raise GlueflowError(f"no job or crawler named '{node}'", hint=f"nodes: {', '.join(sorted(known)) or 'none'}")
     raise GlueflowError(
-        f"'{node}' names a node in several pipelines", hint="pass --pipeline, or the physical name (glueflow-...)"
+        f"'{node}' names a node in several pipelines",
+        hint=f"name one as <pipeline>.<node>: {', '.join(sorted(m[2] for m in matches))}",
     )
 
 

@@ -70,11 +70,14 @@ class LocalRuntime:
         seconds_per_minute: float = 60.0,
         spare_idle_seconds: float = 300.0,
         keep_warm: bool = True,
+        replace_spares: bool = False,  # long-lived runtimes (serve, background): see JobRunner.replace_taken
     ) -> None:
         self.state_dir = state_dir
         self.store = Store(state_dir)
         self.s3 = LocalS3(state_dir)
-        self.runner = JobRunner(state_dir / "processes", spare_idle_seconds=spare_idle_seconds)
+        self.runner = JobRunner(
+            state_dir / "processes", spare_idle_seconds=spare_idle_seconds, replace_taken=replace_spares
+        )
         settings = EngineSettings(
             root=root,
             build_dir=build_dir,
@@ -84,8 +87,9 @@ class LocalRuntime:
             seconds_per_minute=seconds_per_minute,
             keep_warm=keep_warm,
         )
-        self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url)
+        self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url, self.s3_endpoint_url)
         self._endpoint: Any = None
+        self._s3_endpoint: Any = None
         self._endpoint_lock = threading.Lock()
         self._validator = ParamValidator()
         self._root, self._build_dir = root, build_dir
@@ -119,6 +123,15 @@ class LocalRuntime:
                 self._endpoint = start_endpoint(self)
             return str(self._endpoint.url)
 
+    def s3_endpoint_url(self) -> str:
+        """The loopback S3 endpoint over the bucket folders (started on first use, stopped by close())."""
+        with self._endpoint_lock:
+            if self._s3_endpoint is None:
+                from glueflow.local.s3_http import start_s3_endpoint
+
+                self._s3_endpoint = start_s3_endpoint(self.s3.root)
+            return str(self._s3_endpoint.url)
+
     def call(self, operation_name: str, params: JSON | None = None) -> JSON:
         self.last_call = time.monotonic()
         params = dict(params or {})
@@ -150,6 +163,9 @@ class LocalRuntime:
             if self._endpoint is not None:
                 self._endpoint.shutdown()
                 self._endpoint = None
+            if self._s3_endpoint is not None:
+                self._s3_endpoint.shutdown()
+                self._s3_endpoint = None
         self.store.close()
 
     def __enter__(self) -> LocalRuntime:
@@ -513,5 +529,6 @@ def _batch_get_partition(rt: LocalRuntime, p: JSON) -> JSON:
     return {"Partitions": [by_values[v] for v in wanted if v in by_values], "UnprocessedKeys": []}
 
 
-# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) register themselves here.
-from glueflow.local import lookups  # noqa: E402, F401
+# The read-only lookups (List*, BatchGet*, GetTags, GetTableVersions, SearchTables) and the catalog writes jobs
+# make (catalog_api: CreateTable, UpdateTable, BatchCreatePartition) register themselves here.
+from glueflow.local import catalog_api, lookups  # noqa: E402, F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import os
 import string
 from dataclasses import dataclass
@@ -83,7 +85,8 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
             hint=f"envs in this repo: {', '.join(available_envs(root)) or 'none'}",
         )
     env_source = load_yaml(env_path, f"envs/{env_name}.yaml")
-    env = _validate(EnvSpec, env_source, problems)
+    env_dropped: list[str] = []
+    env = _validate(EnvSpec, env_source, problems, env_dropped)
     if env is not None and env.name != env_name:
         problems.append(env_source.problem(("name",), f"name '{env.name}' must match the file name '{env_name}'"))
 
@@ -93,14 +96,16 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
     sources: dict[str, YamlSource] = {}
     for name in wanted:
         source = load_yaml(root / "pipelines" / f"{name}.yaml", f"pipelines/{name}.yaml")
-        spec = _validate(PipelineSpec, source, problems)
+        dropped: list[str] = []
+        spec = _validate(PipelineSpec, source, problems, dropped)
         if spec is None:
             continue
-        problems += _check_pipeline_files(spec, source, name, root)
+        problems += _not_dropped(_check_pipeline_files(spec, source, name, root), source.display_path, dropped)
         specs[name], sources[name] = spec, source
     if env is not None:
-        problems += _check_overrides(env, env_source, specs, all_names)
-        problems += _check_connections(env, env_source, specs, sources)
+        env_file = env_source.display_path
+        problems += _not_dropped(_check_overrides(env, env_source, specs, all_names), env_file, env_dropped)
+        problems += _not_dropped(_check_connections(env, env_source, specs, sources), env_file, env_dropped)
     if problems or env is None:
         raise SpecError(problems)
     tfvars = _resolve(env, specs, sources, root, problems)
@@ -109,22 +114,70 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
     return Deployment(root=root, env=env, specs=specs, tfvars=tfvars)
 
 
-def _validate(model: type[M], source: YamlSource, problems: list[SpecProblem]) -> M | None:
+def _validate(
+    model: type[M], source: YamlSource, problems: list[SpecProblem], dropped: list[str] | None = None
+) -> M | None:
+    """The file as `model`. When some values are invalid, their problems are added and the model is built again
+    without them (when each has a default), so the whole-spec rules still run and every problem is reported at
+    once; `dropped` collects the key paths left out, whose follow-on rule problems `_not_dropped` then hides."""
     if not isinstance(source.data, dict):
         problems.append(source.problem((), "expected a mapping at the top of the file"))
         return None
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            problems.append(_problem_from_pydantic(source, error))
+        errors = exc.errors()
+        problems.extend(_problem_from_pydantic(source, error) for error in errors)
+    paths = [_key_path(error) for error in errors]
+    if not all(error["type"] == "extra_forbidden" or len(path) >= 3 for error, path in zip(errors, paths, strict=True)):
+        return None  # only unknown keys and a job's / trigger's own fields are left out, never a whole entry
+    data = copy.deepcopy(source.data)
+    for path in sorted(
+        paths, key=lambda p: [(0, x, "") if isinstance(x, int) else (1, 0, str(x)) for x in p], reverse=True
+    ):
+        _remove(data, path)
+    try:
+        lenient = model.model_validate(data)
+    except ValidationError:
         return None
+    if dropped is not None:
+        dropped.extend(source.problem(path, "").key_path for path in paths)
+    return lenient
+
+
+def _key_path(error: object) -> KeyPath:
+    """pydantic's error location as a YAML key path (pydantic adds "function-after[...]" for validated dicts)."""
+    loc = dict(error)["loc"]  # type: ignore[call-overload]
+    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith("function-"))
+
+
+def _remove(data: object, path: KeyPath) -> None:
+    for key in path[:-1]:
+        try:
+            data = data[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return
+    with contextlib.suppress(KeyError, IndexError, TypeError):
+        del data[path[-1]]  # type: ignore[attr-defined]
+
+
+def _not_dropped(found: list[SpecProblem], file: str, dropped: list[str]) -> list[SpecProblem]:
+    """Rule problems that are not about (or around) a value already reported and left out of the model."""
+
+    def related(problem: SpecProblem) -> bool:
+        here = problem.key_path
+        return problem.file == file and any(
+            here == d or d.startswith(f"{here}.") or d.startswith(f"{here}[") or here.startswith(f"{d}.")
+            for d in dropped
+        )
+
+    return [p for p in found if not related(p)]
 
 
 def _problem_from_pydantic(source: YamlSource, error: object) -> SpecProblem:
     err = dict(error)  # type: ignore[call-overload]
     # pydantic appends the tagged model name for dict values ("function-after[...]"): drop non-YAML parts.
-    key_path: KeyPath = tuple(p for p in err["loc"] if isinstance(p, int) or not str(p).startswith("function-"))
+    key_path = _key_path(error)
     message = str(err["msg"]).removeprefix("Value error, ")
     hint = None
     if err["type"] == "extra_forbidden":
@@ -133,8 +186,8 @@ def _problem_from_pydantic(source: YamlSource, error: object) -> SpecProblem:
         if "connections" in key_path and str(key_path[-1]).lower() in CREDENTIAL_KEYS:
             message = f"'{key_path[-1]}' is not allowed: a connection's credentials are never in the spec"
             hint = "store them in a Secrets Manager secret and set the connection's secret_arn to its ARN"
-    elif err["type"] == "literal_error":
-        message = f"got {err.get('input')!r}; {message.lower()}"
+    elif err["type"] in ("literal_error", "enum"):
+        message = f"got {err.get('input')!r}; {message[:1].lower()}{message[1:]}"  # the allowed values keep their case
     elif err["type"] == "missing":
         message = f"required key '{key_path[-1]}' is missing"
         key_path = key_path[:-1] or key_path
@@ -395,6 +448,7 @@ class _PipelineResolver:
             max_concurrent_runs=max_runs,
             default_run_properties=self._substitute_all(run_properties, ("workflow", "default_run_properties")),
             database_name=self.database,
+            classifiers={name: self._classifier(name) for name in spec.classifiers},
             crawlers={name: self._crawler(name) for name in spec.crawlers},
             jobs={name: self._job(name, job) for name, job in spec.jobs.items()},
             triggers={name: self._trigger(name, trigger) for name, trigger in spec.triggers.items()},
@@ -425,6 +479,15 @@ class _PipelineResolver:
     def _substitute_all(self, values: dict[str, str], key_path: KeyPath) -> dict[str, str]:
         return {k: self._substitute(v, (*key_path, k)) for k, v in sorted(values.items())}
 
+    def _classifier(self, name: str) -> out.Classifier:
+        classifier = self.spec.classifiers[name]
+        csv, json = classifier.csv, classifier.json_classifier
+        return out.Classifier(
+            name=_physical(self.env, self.key, name),
+            csv_classifier=out.CsvClassifierOut(**csv.model_dump()) if csv else None,
+            json_classifier=out.JsonClassifierOut(**json.model_dump()) if json else None,
+        )
+
     def _crawler(self, name: str) -> out.Crawler:
         crawler = self.spec.crawlers[name]
         buckets = self.environment.buckets
@@ -436,6 +499,7 @@ class _PipelineResolver:
                 out.S3TargetOut(path=f"s3://{buckets.by_logical_name(t.bucket)}/{t.prefix}", exclusions=t.exclusions)
                 for t in crawler.targets
             ],
+            classifiers=list(crawler.classifiers),
             table_prefix=crawler.table_prefix,
             update_behavior=crawler.schema_change_policy.update_behavior,
             delete_behavior=crawler.schema_change_policy.delete_behavior,

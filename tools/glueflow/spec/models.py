@@ -34,7 +34,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_schedule(value: str | None) -> str | None:
+def check_schedule(value: str | None) -> str | None:
     if value is not None:
         try:
             parse_aws_cron(value)
@@ -73,9 +73,65 @@ class SchemaChangePolicy(Strict):
     delete_behavior: Literal["LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE"] = "LOG"
 
 
+_CLASSIFIER_CHAR = Annotated[str, Field(pattern=r"^[^\r\n]$")]  # CreateClassifier: one character, not a newline
+_COLUMN_NAME = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[\u0020-\ud7ff\ue000-\ufffd\t]+$")]
+
+
+class CsvClassifierSpec(Strict):
+    """CreateClassifier's CsvClassifier (CreateCsvClassifierRequest), keys in snake_case."""
+
+    delimiter: _CLASSIFIER_CHAR = ","
+    quote_symbol: _CLASSIFIER_CHAR = '"'
+    contains_header: Literal["UNKNOWN", "PRESENT", "ABSENT"] = "UNKNOWN"
+    header: list[_COLUMN_NAME] = []
+    disable_value_trimming: bool = False
+    allow_single_column: bool = False
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CsvClassifierSpec:
+        if self.quote_symbol == self.delimiter:
+            raise ValueError(f"quote_symbol must differ from the delimiter ({self.delimiter!r}), as Glue requires")
+        if len({h.lower() for h in self.header}) != len(self.header):
+            raise ValueError(f"header {self.header} names a column twice (the catalog is case-insensitive)")
+        return self
+
+
+class JsonClassifierSpec(Strict):
+    """CreateClassifier's JsonClassifier: `json_path` selects the records, e.g. `$[*]` for a top-level array."""
+
+    json_path: Annotated[str, Field(min_length=1, max_length=255)]
+
+    @field_validator("json_path")
+    @classmethod
+    def _parses(cls, value: str) -> str:
+        from glueflow.json_path import JsonPathError, compile_path
+
+        try:
+            compile_path(value)
+        except JsonPathError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+
+class ClassifierSpec(Strict):
+    """A custom classifier (`aws_glue_classifier`): exactly one of `csv` or `json`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    csv: CsvClassifierSpec | None = None
+    json_classifier: JsonClassifierSpec | None = Field(default=None, alias="json")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ClassifierSpec:
+        if (self.csv is None) == (self.json_classifier is None):
+            raise ValueError("a classifier has exactly one of 'csv' or 'json'")
+        return self
+
+
 class CrawlerSpec(Strict):
     description: str = ""
     targets: Annotated[list[S3Target], Field(min_length=1)]
+    classifiers: list[LogicalName] = []  # custom classifiers of this pipeline, tried in order before Glue's own
     table_prefix: Annotated[str, Field(pattern=r"^[a-z0-9_]*$")] = ""
     schema_change_policy: SchemaChangePolicy = SchemaChangePolicy()
     recrawl: Literal["CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY"] = "CRAWL_EVERYTHING"
@@ -204,7 +260,8 @@ class TriggerSpec(Strict):
     enabled: bool = True
     start: Annotated[list[Action], Field(min_length=1)]
 
-    _aws_cron = field_validator("schedule")(_check_schedule)
+    # The cron syntax is checked by glueflow.spec.rules (check_schedule), not here: a model error would hide the
+    # pipeline's other problems (unknown jobs, cycles) until it is fixed.
 
     @model_validator(mode="after")
     def _fields_match_type(self) -> TriggerSpec:
@@ -245,6 +302,7 @@ class PipelineSpec(Strict):
     name: LogicalName
     description: str = ""
     workflow: WorkflowSpec = WorkflowSpec()
+    classifiers: dict[LogicalName, ClassifierSpec] = {}
     crawlers: dict[LogicalName, CrawlerSpec] = {}
     jobs: dict[LogicalName, JobSpec] = {}
     triggers: dict[LogicalName, TriggerSpec]
@@ -269,7 +327,7 @@ class TriggerOverride(Strict):
     enabled: bool | None = None
     schedule: str | None = None
 
-    _aws_cron = field_validator("schedule")(_check_schedule)
+    _aws_cron = field_validator("schedule")(check_schedule)
 
 
 class WorkflowOverride(Strict):

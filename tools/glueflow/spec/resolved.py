@@ -60,11 +60,33 @@ class S3TargetOut(Resolved):
     exclusions: list[str]
 
 
+class CsvClassifierOut(Resolved):
+    delimiter: str
+    quote_symbol: str
+    contains_header: Literal["UNKNOWN", "PRESENT", "ABSENT"]
+    header: list[str]
+    disable_value_trimming: bool
+    allow_single_column: bool
+
+
+class JsonClassifierOut(Resolved):
+    json_path: str
+
+
+class Classifier(Resolved):
+    """A custom classifier (`aws_glue_classifier`); exactly one of the two kinds is set."""
+
+    name: str  # <prefix>-<env>-<pipeline>-<logical name>
+    csv_classifier: CsvClassifierOut | None
+    json_classifier: JsonClassifierOut | None
+
+
 class Crawler(Resolved):
     name: str
     description: str
     database_name: str
     s3_targets: list[S3TargetOut]
+    classifiers: list[str]  # logical names in Pipeline.classifiers, in the order the crawler tries them
     table_prefix: str
     update_behavior: str
     delete_behavior: str
@@ -142,6 +164,7 @@ class Pipeline(Resolved):
     max_concurrent_runs: int | None
     default_run_properties: dict[str, str]
     database_name: str
+    classifiers: dict[str, Classifier]  # keyed by logical name
     crawlers: dict[str, Crawler]
     jobs: dict[str, Job]
     triggers: dict[str, Trigger]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glueflow.errors import SpecProblem
-from glueflow.spec.models import PipelineSpec
+from glueflow.spec.models import PipelineSpec, check_schedule
 from glueflow.spec.yaml_source import YamlSource
 
 MAX_CRAWLERS_PER_TRIGGER = 2
@@ -15,8 +15,10 @@ def check_pipeline(spec: PipelineSpec, source: YamlSource) -> list[SpecProblem]:
     """Every rule violation in `spec`, each located in `source`."""
     return [
         *_unknown_references(spec, source),
+        *_unknown_classifiers(spec, source),
         *_start_trigger_count(spec, source),
         *_trigger_shape(spec, source),
+        *_schedules(spec, source),
         *_unstarted_nodes(spec, source),
         *_cycles(spec, source),
     ]
@@ -48,6 +50,19 @@ def _unknown_references(spec: PipelineSpec, source: YamlSource) -> Iterator[Spec
                 )
 
 
+def _unknown_classifiers(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
+    defined = ", ".join(sorted(spec.classifiers)) or "none (add a top-level 'classifiers:' section)"
+    for crawler_name, crawler in spec.crawlers.items():
+        for index, name in enumerate(crawler.classifiers):
+            path = ("crawlers", crawler_name, "classifiers", index)
+            if name not in spec.classifiers:
+                yield source.problem(
+                    path, f"unknown classifier '{name}'", f"classifiers defined in this pipeline are: {defined}"
+                )
+            elif crawler.classifiers.index(name) != index:
+                yield source.problem(path, f"classifier '{name}' is listed twice")
+
+
 def _start_trigger_count(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
     starts = [name for name, t in spec.triggers.items() if t.is_start]
     if len(starts) == 1:
@@ -65,6 +80,15 @@ def _start_trigger_count(spec: PipelineSpec, source: YamlSource) -> Iterator[Spe
             f"a workflow has exactly one start trigger, and '{starts[0]}' already is one",
             "make this trigger conditional (type: conditional with 'when'), or split the pipeline",
         )
+
+
+def _schedules(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
+    """Cron syntax, as a rule so a bad schedule is reported beside the pipeline's other problems."""
+    for name, trigger in spec.triggers.items():
+        try:
+            check_schedule(trigger.schedule)
+        except ValueError as exc:
+            yield source.problem(("triggers", name, "schedule"), str(exc))
 
 
 def _trigger_shape(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:

@@ -73,6 +73,13 @@ module "glue_crawler" {
       description   = "Discovers the schema of the raw purchase CSVs"
       database_name = aws_glue_catalog_database.example.name
       s3_targets    = [{ path = "s3://${var.name}-raw-${data.aws_caller_identity.current.account_id}/input/" }]
+      classifiers   = ["with_header"]
+    }
+  }
+  classifiers = {
+    with_header = {
+      name           = "${var.name}-with-header"
+      csv_classifier = { contains_header = "PRESENT" }
     }
   }
   role_arn               = aws_iam_role.example.arn

@@ -47,9 +47,11 @@ class EngineCore:
         runner: JobRunner,
         settings: EngineSettings,
         endpoint_url: Callable[[], str],
+        s3_endpoint_url: Callable[[], str] | None = None,
     ) -> None:
         self.store, self.s3, self.runner, self.settings = store, s3, runner, settings
         self._endpoint_url = endpoint_url
+        self._s3_endpoint_url = s3_endpoint_url
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         # Job processes (Spark uses every core) run at most `max_parallel` at a time; crawls are light, in-process

@@ -89,6 +89,7 @@ class Crawls(EngineCore):
                     local_path=Path(self.s3.local_path(t["Path"])),
                     s3_path=t["Path"],
                     exclusions=t.get("Exclusions", []),
+                    classifiers=crawler.get("_classifiers", []),
                 )
                 for t in crawler["Targets"]["S3Targets"]
             ]

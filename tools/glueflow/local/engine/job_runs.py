@@ -7,6 +7,7 @@ in is `glueflow.local.jobs` (and `glueflow.local.launcher` inside it).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import traceback
@@ -18,7 +19,7 @@ from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.definitions import GraphNode
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
-from glueflow.local.jobs import JobLaunch, JobOutcome
+from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
 
 BOOKMARK_ENABLE = "job-bookmark-enable"
 BOOKMARK_PAUSE = "job-bookmark-pause"
@@ -236,6 +237,8 @@ class JobRuns(EngineCore):
             "GLUEFLOW_BOOKMARK_OUT": str(run_dir / "bookmark-out.json"),
             "AWS_ENDPOINT_URL_GLUE": self._endpoint_url(),
             "GLUEFLOW_S3_ROOT": str(self.s3.root),  # s3:// paths in Spark read and write these folders
+            # boto3.client("s3") in a script reaches the bucket folders (botocore reads AWS_ENDPOINT_URL_<SERVICE>).
+            "AWS_ENDPOINT_URL_S3": self._s3_endpoint_url() if self._s3_endpoint_url else None,
             "AWS_ACCESS_KEY_ID": "glueflow-local",
             "AWS_SECRET_ACCESS_KEY": "glueflow-local",
             "AWS_DEFAULT_REGION": self.settings.region,
@@ -258,6 +261,7 @@ class JobRuns(EngineCore):
             timeout_seconds=job_run["Timeout"] * self.settings.seconds_per_minute,
             catalog=spark_catalog(self.store, self.s3) if kind.spark else {},
             app_name=job["Name"],
+            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in)) if kind.spark else "c1",
         )
 
     def _script_of(self, job: JSON) -> Path:
@@ -295,3 +299,14 @@ class JobRuns(EngineCore):
                 "JobBookmark": out.read_text(encoding="utf-8"),
             }
         )
+
+
+def _processed_files(bookmark: str | None) -> set[str]:
+    """The file URIs a committed bookmark lists (glueflow_lib.bookmarks' format), for choose_jit."""
+    if bookmark is None:
+        return set()
+    try:
+        sources = json.loads(Path(bookmark).read_text(encoding="utf-8")).get("sources", {})
+        return {uri for source in sources.values() for uri in source.get("files", {})}
+    except (OSError, ValueError, AttributeError):
+        return set()

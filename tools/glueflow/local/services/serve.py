@@ -86,9 +86,17 @@ class LocalServices:
         self._claim(state_dir)
         provision.deploy(self.deployment)
         self.runtime = runtime.LocalRuntime.for_deployment(
-            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds
+            self.deployment, spare_idle_seconds=self.settings.spare_idle_seconds, replace_spares=True
         )
-        self.server = endpoint.start_endpoint(self.runtime, host=LOOPBACK, port=self.settings.port)
+        try:
+            self.server = endpoint.start_endpoint(
+                self.runtime, host=LOOPBACK, port=self.settings.port, web=self._console(self.runtime)
+            )
+        except OSError as exc:  # the port is taken (or not ours to bind): a user error, not a traceback
+            raise GlueflowError(
+                f"cannot listen on {LOOPBACK}:{self.settings.port}: {exc.strerror or exc}",
+                hint="another program (another `glueflow serve`?) has that port: pick another --port, or --port 0",
+            ) from exc
         write_endpoint_file(state_dir, self.url)
         region = self.deployment.tfvars.environment.region
         if self.settings.scheduler:
@@ -99,6 +107,20 @@ class LocalServices:
             self.consumers = build_consumers(self.deployment, self.url, self._start_event_run, self._event_run)
             self.watcher = UploadWatcher(state_dir, region, self.consumers, interval=self.settings.watch_interval)
             self.watcher.start()
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.url}/"
+
+    def _console(self, runtime: Any) -> Any:
+        """The read-only web console, reading through the runtime's Glue API (served on GET by the endpoint)."""
+        from glueflow.web.app import ConsoleApp
+        from glueflow.web.views import Console, Names
+
+        env = self.deployment.env
+        names = Names.of(self.deployment.tfvars)
+        console = Console(runtime.call, self.deployment.state_dir, names, env.pricing.pricing())
+        return ConsoleApp(console, title=env.name)
 
     def _claim(self, state_dir: Path) -> None:
         """One serving runtime per state dir, held for its lifetime (an flock: a killed serve releases it)."""

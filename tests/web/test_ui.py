@@ -1,0 +1,54 @@
+"""`glueflow ui` through the real entry point: with `serve` running it prints the console's URL and opens it in the
+browser $BROWSER names; without a graphical browser it still succeeds and says so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from glueflow.cli import ui
+
+from .conftest import Console
+
+pytestmark = pytest.mark.slow
+
+
+def _ui(console: Console, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY")}
+    environment.update(GLUEFLOW_STATE_DIR=str(console.deployment.state_dir), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "glueflow.cli.main", "ui", *args],
+        cwd=console.deployment.root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_ui_opens_the_served_console_in_the_browser(console: Console, tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = f'{sys.executable} -c "import pathlib,sys; pathlib.Path(sys.argv[1]).write_text(sys.argv[2])" {opened} %s'
+    result = _ui(console, BROWSER=browser)
+    assert result.returncode == 0, result.stderr
+    assert f"Web console {console.url}/" in result.stdout
+    assert opened.read_text() == f"{console.url}/"
+
+
+def test_ui_without_a_browser_prints_the_url_and_succeeds(console: Console) -> None:
+    result = _ui(console)
+    assert result.returncode == 0, result.stderr
+    assert f"{console.url}/" in result.stdout
+    assert "no graphical browser here" in result.stderr
+
+
+def test_open_browser_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> None:
+        raise ui.webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(ui.webbrowser, "get", missing)
+    assert ui.open_browser("http://127.0.0.1:1/") is False

@@ -1,0 +1,198 @@
+"""A Terraform workspace under build/iac/ where `init`, `validate` and `plan` run offline against the providers.
+
+Nothing of the user's is touched: Terraform reads a generated CLI config (TF_CLI_CONFIG_FILE) whose
+filesystem_mirror holds the providers, and runs in a shadow tree of terraform/ and modules/ (real directories,
+symlinked files) so its .terraform/, lock files and the local-backend override live under build/iac/ only.
+The mirror holds the real hashicorp/aws when one is installed on this machine, otherwise glueflow's stand-ins;
+the two never share a lock file (each shadow tree is named after the provider set it was initialised with).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from glueflow.iac.offline_env import TYPES_ENV
+from glueflow.iac.provider.typed_schema import load_typed_schema
+
+# Terraform's own state and caches, and files that must never be read from (or written to) the user's tree.
+_NOT_MIRRORED = {".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup", "state"}
+STAND_INS = ("aws", "archive")
+BACKEND_OVERRIDE = "zz_glueflow_offline_override.tf"
+# The stand-in serves only the types the HCL names (and near misses, for Terraform's "Did you mean"): the whole
+# aws schema is 1.7 MB that Terraform would decode on every provider start, ~2.5 s each on this machine.
+
+_TYPE_DECLARATION = re.compile(r'^\s*(?:resource|data|ephemeral)\s+"([A-Za-z0-9_]+)"', re.MULTILINE)
+
+
+def os_arch() -> str:
+    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    return f"{platform.system().lower()}_{machine}"
+
+
+@dataclass(frozen=True)
+class ProviderSource:
+    name: str  # aws, archive
+    version: str
+    real_binary: Path | None  # an installed real provider, used instead of the stand-in
+
+    @property
+    def label(self) -> str:
+        return f"hashicorp/{self.name} {self.version} ({'real provider' if self.real_binary else 'glueflow stand-in'})"
+
+
+class OfflineWorkspace:
+    """build/iac/: the mirror, the CLI config and the shadow trees Terraform runs in."""
+
+    def __init__(self, root: Path, sources: list[ProviderSource]) -> None:
+        self.root = root.resolve()
+        self.sources = sources
+        self.base = self.root / "build" / "iac"
+        kind = "-".join(f"{s.name}{'-real' if s.real_binary else ''}" for s in sources)
+        self.mirror = self.base / f"mirror-{kind}"
+        self.tree = self.base / f"tree-{kind}"
+        self.cli_config = self.base / f"terraformrc-{kind}"
+
+    def prepare(self) -> None:
+        self.base.mkdir(parents=True, exist_ok=True)
+        for source in self.sources:
+            self._install(source)
+        self._write_cli_config()
+        self.sync_tree()
+
+    def environment(self) -> dict[str, str]:
+        return {
+            TYPES_ENV: ",".join(sorted(used_types([self.tree / "terraform", self.tree / "modules"]))),
+            "TF_CLI_CONFIG_FILE": str(self.cli_config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_PLUGIN_CACHE_DIR": "",  # the mirror is the only source; never the user's cache
+        }
+
+    def shadow(self, config_dir: Path) -> Path:
+        return self.tree / config_dir.resolve().relative_to(self.root)
+
+    def original(self, shadow_path: Path) -> Path:
+        try:
+            return self.root / shadow_path.resolve(strict=False).relative_to(self.tree)
+        except ValueError:
+            return shadow_path
+
+    # -- mirror ------------------------------------------------------------------------------------------------
+
+    def _install(self, source: ProviderSource) -> None:
+        """The unpacked mirror layout: <host>/<namespace>/<type>/<version>/<os_arch>/terraform-provider-<type>_v*."""
+        target = self.mirror / "registry.terraform.io" / "hashicorp" / source.name / source.version / os_arch()
+        target.mkdir(parents=True, exist_ok=True)
+        executable = target / f"terraform-provider-{source.name}_v{source.version}"
+        if source.real_binary is not None:
+            if not executable.is_symlink() or executable.resolve() != source.real_binary.resolve():
+                executable.unlink(missing_ok=True)
+                executable.symlink_to(source.real_binary)
+            return
+        launcher = f'#!/bin/sh\nexec "{sys.executable}" -m glueflow.iac.provider {source.name} "$@"\n'
+        if _write_if_changed(executable, launcher.encode()):
+            executable.chmod(executable.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+    def _write_cli_config(self) -> None:
+        included = ", ".join(f'"registry.terraform.io/hashicorp/{s.name}"' for s in self.sources)
+        text = (
+            "# Generated by glueflow for its offline checks; the user's own CLI config is not read.\n"
+            "provider_installation {\n"
+            f'  filesystem_mirror {{\n    path    = "{self.mirror}"\n    include = [{included}]\n  }}\n'
+            "}\n"
+        )
+        _write_if_changed(self.cli_config, text.encode())
+
+    # -- shadow tree -------------------------------------------------------------------------------------------
+
+    def sync_tree(self) -> None:
+        """Mirror terraform/ and modules/ as directories of symlinks; link every other top-level entry."""
+        self.tree.mkdir(parents=True, exist_ok=True)
+        wanted: set[str] = set()
+        for entry in self.root.iterdir():
+            if entry.name in {".git", "build"} or entry.name.startswith(".venv"):
+                continue
+            wanted.add(entry.name)
+            if entry.name in {"terraform", "modules"} and entry.is_dir():
+                _mirror_dir(entry, self.tree / entry.name)
+            else:
+                _link(self.tree / entry.name, entry)
+        _link(self.tree / "build", self.root / "build")  # rendered job scripts and zips (root main.tf reads them)
+        wanted.add("build")
+        for stale in self.tree.iterdir():
+            if stale.name not in wanted:
+                _remove(stale)
+
+
+def _mirror_dir(source: Path, target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        target.unlink()
+    target.mkdir(exist_ok=True)
+    present = {entry.name for entry in source.iterdir()}
+    for entry in source.iterdir():
+        if entry.name in _NOT_MIRRORED:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            _mirror_dir(entry, target / entry.name)
+        else:
+            _link(target / entry.name, entry)
+    for stale in target.iterdir():
+        if stale.is_symlink() and stale.name not in present:
+            stale.unlink()
+        elif stale.is_dir() and not stale.is_symlink() and stale.name not in present and stale.name not in _KEEP:
+            shutil.rmtree(stale)
+
+
+_KEEP = {".terraform"}  # Terraform's own working data in a shadow config dir survives between runs (warm init)
+
+
+def _link(link: Path, target: Path) -> None:
+    if link.is_symlink() and os.readlink(link) == str(target):
+        return
+    _remove(link)
+    link.symlink_to(target)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(data)
+    partial.replace(path)  # atomic: a parallel run never sees half a file
+    return True
+
+
+def stand_in_sources(real_aws: Path | None) -> list[ProviderSource]:
+    return [
+        ProviderSource(name, load_typed_schema(name)["provider_version"], real_aws if name == "aws" else None)
+        for name in STAND_INS
+    ]
+
+
+def used_types(dirs: list[Path]) -> set[str]:
+    names: set[str] = set()
+    for directory in dirs:
+        for path in directory.rglob("*.tf"):
+            if ".terraform" not in path.parts:
+                names.update(_TYPE_DECLARATION.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return names
+
+
+def json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]

@@ -1,0 +1,291 @@
+"""Real `terraform init`, `validate`, `plan` and `show -json`, offline, on every root configuration of the repo.
+
+terraform/, terraform/bootstrap/ and every modules/*/examples/* are initialised in the build/iac/ workspace
+(offline.py), validated, and planned: the root and bootstrap once per AWS env with that env's rendered tfvars,
+the examples once. Diagnostics come from Terraform's `-json` output, so each finding carries Terraform's own
+message and the file:line in the user's tree. Configurations run in parallel, each worker with its own
+reattached stand-in providers (one process per provider per worker instead of two per Terraform command).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glueflow.iac.findings import Finding, display_path
+from glueflow.iac.offline import BACKEND_OVERRIDE, OfflineWorkspace, ProviderSource, stand_in_sources
+from glueflow.iac.tf_worker import Completed, TerraformWorker
+from glueflow.terraform import PlanSummary, summarize_plan
+
+_BACKEND_BLOCK = re.compile(r'^\s*backend\s+"\w+"', re.MULTILINE)
+INIT_STAMP = "glueflow-init.sha256"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanTarget:
+    """One `terraform plan`: a configuration and the var file of one env (None: the configuration's defaults)."""
+
+    env: str | None
+    var_file: Path | None
+
+
+@dataclass(frozen=True)
+class ConfigTarget:
+    config_dir: Path
+    plans: tuple[PlanTarget, ...]
+
+
+@dataclass
+class PlanOutcome:
+    config: str
+    env: str | None
+    summary: PlanSummary | None = None
+    plan_json: dict[str, Any] | None = None
+
+
+@dataclass
+class OfflineResult:
+    ran: bool = False
+    skipped_reason: str = ""
+    providers: list[str] = field(default_factory=list)
+    configs_validated: list[str] = field(default_factory=list)
+    plans: list[PlanOutcome] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _Runner:
+    """Runs Terraform commands in shadow configuration dirs and turns their diagnostics into findings."""
+
+    def __init__(self, workspace: OfflineWorkspace, root: Path) -> None:
+        self.ws = workspace
+        self.root = root
+        self.plans_dir = workspace.base / "plans"
+        self.plans_dir.mkdir(parents=True, exist_ok=True)
+
+    def check(self, target: ConfigTarget, worker: TerraformWorker) -> tuple[list[Finding], list[Any]]:
+        shadow = self.ws.shadow(target.config_dir)
+        where = display_path(target.config_dir, self.root)
+        done = worker.run(["validate", "-json", "-no-color"], shadow)
+        findings = self.diagnostics(shadow, where, "validate", _validate_diagnostics(done))
+        if findings:
+            return findings, []
+        outcomes = []
+        for plan in target.plans:
+            plan_findings, outcome = self.plan(shadow, where, plan, worker)
+            findings += plan_findings
+            outcomes.append(outcome)
+        return findings, outcomes
+
+    def needs_init(self, target: ConfigTarget, fingerprint: str) -> bool:
+        stamp = self.ws.shadow(target.config_dir) / ".terraform" / INIT_STAMP
+        return not stamp.is_file() or stamp.read_text() != fingerprint
+
+    def init(self, target: ConfigTarget, worker: TerraformWorker, fingerprint: str) -> list[Finding]:
+        """`init` from the mirror, once per change of the HCL (the stamp holds the fingerprint of the tree)."""
+        shadow = self.ws.shadow(target.config_dir)
+        where = display_path(target.config_dir, self.root)
+        stamp = shadow / ".terraform" / INIT_STAMP
+        if _BACKEND_BLOCK.search("".join(p.read_text(encoding="utf-8") for p in shadow.glob("*.tf"))):
+            state = self.ws.base / "state" / f"{_slug(where)}.tfstate"
+            override = f'terraform {{\n  backend "local" {{\n    path = "{state}"\n  }}\n}}\n'
+            (shadow / BACKEND_OVERRIDE).write_text(override)
+        (shadow / ".terraform.lock.hcl").unlink(missing_ok=True)  # ours (build/): re-made from the mirror each init
+        done = worker.run(["init", "-input=false", "-no-color", "-reconfigure"], shadow)
+        if done.returncode != 0:
+            return [Finding(where, 0, "terraform init", _clean(done.stderr or done.stdout), "terraform")]
+        stamp.write_text(fingerprint)
+        return []
+
+    def plan(self, shadow: Path, where: str, plan: PlanTarget, worker: TerraformWorker) -> tuple[list[Finding], Any]:
+        label = plan.env or "defaults"
+        plan_file = self.plans_dir / f"{_slug(where)}-{label}.tfplan"
+        plan_file.unlink(missing_ok=True)
+        args = ["plan", "-json", "-input=false", "-lock=false", "-refresh=false", f"-out={plan_file}"]
+        if plan.var_file is not None:
+            args.append(f"-var-file={plan.var_file}")
+        done = worker.run(args, shadow)
+        diagnostics = [m["diagnostic"] for m in _json_lines(done.stdout) if m.get("type") == "diagnostic"]
+        findings = self.diagnostics(shadow, where, f"plan ({label})", diagnostics)
+        outcome = PlanOutcome(where, plan.env)
+        if done.returncode != 0 or not plan_file.is_file():
+            if not findings:
+                findings = [Finding(where, 0, f"terraform plan ({label})", _clean(done.stderr), "terraform")]
+            return findings, outcome
+        shown = worker.run(["show", "-json", "-no-color", str(plan_file)], shadow)
+        if shown.returncode == 0:
+            outcome.plan_json = json.loads(shown.stdout)
+            outcome.summary = summarize_plan(outcome.plan_json, plan_file)
+        return findings, outcome
+
+    def diagnostics(self, shadow: Path, where: str, command: str, items: list[dict[str, Any]]) -> list[Finding]:
+        findings = []
+        for item in items:
+            if item.get("severity") != "error":
+                continue
+            place = item.get("range") or {}
+            file = where
+            if place.get("filename"):
+                file = display_path(self.ws.original(shadow / place["filename"]), self.root)
+            line = int((place.get("start") or {}).get("line") or 0)
+            detail = " ".join(str(item.get("detail") or "").split())
+            message = f"{item['summary']}: {detail}" if detail else item["summary"]
+            subject = f"terraform {command} of {where}"
+            findings.append(Finding(file, line, subject, message, "terraform"))
+        return findings
+
+
+def _validate_diagnostics(done: Completed) -> list[dict[str, Any]]:
+    try:
+        return json.loads(done.stdout).get("diagnostics", [])
+    except json.JSONDecodeError:
+        return [{"severity": "error", "summary": "terraform validate failed", "detail": _clean(done.stderr)}]
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    messages = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                messages.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return messages
+
+
+def _clean(text: str) -> str:
+    lines = [line.strip(" │╷╵") for line in text.splitlines()]
+    return " ".join(line for line in lines if line and "CLI configuration" not in line)[:2000]
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
+
+
+def tree_fingerprint(root: Path) -> str:
+    """Every .tf file's path and content: `init` reruns when any module, source or provider requirement changes."""
+    digest = hashlib.sha256()
+    for top in ("terraform", "modules"):
+        for path in sorted((root / top).rglob("*.tf")):
+            if ".terraform" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# --- reattached providers ------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def reattached_providers(sources: list[ProviderSource], environment: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Start one stand-in process per provider; yield the TF_REATTACH_PROVIDERS env that points Terraform at them."""
+    stand_ins = [s for s in sources if s.real_binary is None]
+    if not stand_ins:
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="gf-standin-") as tmp:  # short: unix socket paths max out at 107 bytes
+        processes: list[subprocess.Popen[str]] = []
+        reattach = {}
+        try:
+            for source in stand_ins:
+                socket = Path(tmp) / f"{source.name}.sock"
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "glueflow.iac.provider", source.name, "--reattach", str(socket)],
+                    stdout=subprocess.PIPE,
+                    stdin=subprocess.DEVNULL,
+                    text=True,
+                    env={**os.environ, **environment},
+                )
+                processes.append(process)
+                reattach[f"registry.terraform.io/hashicorp/{source.name}"] = {
+                    "Protocol": "grpc",
+                    "ProtocolVersion": 6,
+                    "Pid": process.pid,
+                    "Test": True,
+                    "Addr": {"Network": "unix", "String": str(socket)},
+                }
+            for process in processes:
+                assert process.stdout is not None
+                if not process.stdout.readline().startswith("ready"):
+                    raise RuntimeError("a stand-in provider failed to start; run `python -m glueflow.iac.provider`")
+            yield {"TF_REATTACH_PROVIDERS": json.dumps(reattach)}
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=10)
+
+
+# --- the whole pass ------------------------------------------------------------------------------------------------
+
+
+def run_offline(
+    root: Path,
+    targets: list[ConfigTarget],
+    *,
+    real_aws: Path | None = None,
+    jobs: int = 2,
+    progress: Progress | None = None,
+) -> OfflineResult:
+    started = time.perf_counter()
+    root = root.resolve()
+    sources = stand_in_sources(real_aws)
+    workspace = OfflineWorkspace(root, sources)
+    workspace.prepare()
+    runner = _Runner(workspace, root)
+    fingerprint = tree_fingerprint(root)
+    result = OfflineResult(ran=True, providers=[s.label for s in sources])
+    workers = max(1, min(jobs, len(targets)))
+    with ExitStack() as stack:
+        slots: queue.Queue[TerraformWorker] = queue.Queue()
+        stale = [t for t in targets if runner.needs_init(t, fingerprint)]
+        if stale:  # installs the providers from the mirror: no reattached ones in this worker's environment
+            installer = stack.enter_context(_worker(workspace.environment()))
+            for target in stale:
+                result.findings += runner.init(target, installer, fingerprint)
+                if progress:
+                    progress(f"init {display_path(target.config_dir, root)}")
+        for _ in range(workers):
+            reattach = stack.enter_context(reattached_providers(sources, workspace.environment()))
+            slots.put(stack.enter_context(_worker({**workspace.environment(), **reattach})))
+
+        def check(target: ConfigTarget) -> tuple[ConfigTarget, list[Finding], list[PlanOutcome]]:
+            worker = slots.get()
+            try:
+                findings, outcomes = runner.check(target, worker)
+            finally:
+                slots.put(worker)
+            if progress:
+                progress(f"{display_path(target.config_dir, root)}: {'OK' if not findings else 'problems'}")
+            return target, findings, outcomes
+
+        ready = [t for t in targets if not runner.needs_init(t, fingerprint)]
+        with ThreadPoolExecutor(workers) as pool:
+            for target, findings, outcomes in pool.map(check, ready):
+                result.configs_validated.append(display_path(target.config_dir, root))
+                result.findings += findings
+                result.plans += outcomes
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@contextmanager
+def _worker(environment: dict[str, str]) -> Iterator[TerraformWorker]:
+    worker = TerraformWorker(environment)
+    try:
+        yield worker
+    finally:
+        worker.close()

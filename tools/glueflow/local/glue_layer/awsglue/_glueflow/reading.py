@@ -1,0 +1,217 @@
+"""Reading s3/local files and catalog tables into DataFrames, with Glue's format options and partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from awsglue._glueflow import bookmarks, catalog, paths
+from awsglue._glueflow.unsupported import unsupported
+
+TEXT_FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "parquet", "glueparquet", "orc")
+
+
+def _files_or_empty(files: list[str]) -> list[str]:
+    return [str(paths.uri_path(uri)) for uri in files]
+
+
+def read_format(spark: Any, files: list[str], fmt: str, format_options: Mapping[str, Any], schema: Any = None) -> Any:
+    """The files (URIs or paths) in Glue format `fmt`, as a DataFrame; `schema` (Spark DDL or StructType) wins
+    over inference. CSV without a header names its columns col0…colN, as Glue does."""
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        unsupported(f"format={fmt!r}", f"supported formats: {', '.join(FORMATS)}")
+    local = _files_or_empty(files)
+    if not local:
+        return _empty(spark, schema)
+    if fmt == "csv":
+        return _read_csv(spark, local, format_options, schema)
+    if fmt == "json":
+        return _read_json(spark, local, format_options, schema)
+    reader = spark.read
+    return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
+
+
+def _empty(spark: Any, schema: Any) -> Any:
+    from pyspark.sql.types import StructType
+
+    if schema is None:
+        schema = StructType([])
+    return spark.createDataFrame([], schema)
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() == "true" if not isinstance(value, bool) else value
+
+
+def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: Any) -> Any:
+    header = _truthy(options.get("withHeader", False))
+    reader = (
+        spark.read.option("header", str(header).lower())
+        .option("sep", options.get("separator", ","))
+        .option("quote", options.get("quoteChar", '"'))
+        .option("multiLine", str(_truthy(options.get("multiLine", False))).lower())
+    )
+    if options.get("escaper"):
+        reader = reader.option("escape", options["escaper"])
+    if schema is not None:
+        return reader.schema(schema).csv(files)
+    # Glue's CSV reader types numbers and booleans; dates and timestamps stay strings until a mapping casts them.
+    inferred = reader.option("inferSchema", "true").option("prefersDate", "false").csv(files)
+    from pyspark.sql.types import DateType, StringType, StructField, StructType, TimestampNTZType, TimestampType
+
+    fields = [
+        StructField(f"col{i}" if not header else f.name, f.dataType, True)
+        if not isinstance(f.dataType, (DateType, TimestampType, TimestampNTZType))
+        else StructField(f"col{i}" if not header else f.name, StringType(), True)
+        for i, f in enumerate(inferred.schema.fields)
+    ]
+    return reader.schema(StructType(fields)).csv(files)
+
+
+def _read_json(spark: Any, files: list[str], options: Mapping[str, Any], schema: Any) -> Any:
+    json_path = options.get("jsonPath")
+    multi_line = _truthy(options.get("multiLine", False))
+    if json_path not in (None, "", "$", "$[*]"):
+        unsupported("format_options jsonPath", f"{json_path!r}; only '$[*]' (a top-level array) is supported")
+    if json_path == "$[*]":
+        multi_line = True
+    reader = spark.read.option("multiLine", str(multi_line).lower())
+    if schema is not None:
+        reader = reader.schema(schema)
+    return reader.json(files)
+
+
+# --- from_options -----------------------------------------------------------------------------------------
+
+
+def from_options(
+    spark: Any,
+    connection_options: Mapping[str, Any],
+    fmt: str,
+    format_options: Mapping[str, Any],
+    transformation_ctx: str,
+) -> Any:
+    """An s3 source: `paths` (a list) or `path`, `recurse`, `exclusions` (a JSON list or list of globs)."""
+    source_paths = connection_options.get("paths") or (
+        [connection_options["path"]] if connection_options.get("path") else []
+    )
+    if isinstance(source_paths, str):
+        source_paths = [source_paths]
+    if not source_paths:
+        raise ValueError("connection_options needs 'paths' (a list of s3:// paths) for connection_type='s3'")
+    exclusions = connection_options.get("exclusions") or []
+    if isinstance(exclusions, str):
+        import json
+
+        exclusions = json.loads(exclusions)
+    files = paths.list_files(
+        list(source_paths), recurse=_truthy(connection_options.get("recurse", False)), exclusions=list(exclusions)
+    )
+    files = bookmarks.filter_new(transformation_ctx, files)
+    return read_format(spark, list(files), fmt, format_options)
+
+
+# --- from_catalog -----------------------------------------------------------------------------------------
+
+
+def table_format(table: Mapping[str, Any]) -> str:
+    descriptor = table.get("StorageDescriptor", {})
+    classification = (table.get("Parameters") or {}).get("classification", "").lower()
+    hints = " ".join(
+        str(x).lower()
+        for x in (descriptor.get("InputFormat"), (descriptor.get("SerdeInfo") or {}).get("SerializationLibrary"))
+    )
+    if classification in ("csv", "json", "parquet", "orc"):
+        return classification
+    for name in ("parquet", "json", "orc"):
+        if name in hints:
+            return name
+    return "csv"
+
+
+def table_csv_options(table: Mapping[str, Any]) -> dict[str, Any]:
+    descriptor = table.get("StorageDescriptor", {})
+    serde = (descriptor.get("SerdeInfo") or {}).get("Parameters") or {}
+    skip = (table.get("Parameters") or {}).get("skip.header.line.count") or (descriptor.get("Parameters") or {}).get(
+        "skip.header.line.count"
+    )
+    options: dict[str, Any] = {"withHeader": bool(skip and int(skip) >= 1)}
+    separator = serde.get("separatorChar") or serde.get("field.delim")
+    if separator:
+        options["separator"] = separator
+    if serde.get("quoteChar"):
+        options["quoteChar"] = serde["quoteChar"]
+    if serde.get("escapeChar"):
+        options["escaper"] = serde["escapeChar"]
+    return options
+
+
+def _ddl(columns: list[Mapping[str, Any]]) -> str:
+    return ", ".join(f"`{c['Name']}` {c['Type']}" for c in columns)
+
+
+def select_partitions(
+    spark: Any, keys: list[Mapping[str, Any]], partitions: list[Mapping[str, Any]], predicate: str
+) -> list[Mapping[str, Any]]:
+    """The partitions whose values satisfy `predicate` (Spark SQL over the partition columns, typed as in the
+    catalog), as Glue's push_down_predicate and catalogPartitionPredicate prune them before any file is listed."""
+    if not predicate or not partitions:
+        return partitions
+    from pyspark.sql import functions as F
+
+    rows = [(i, *p["Values"]) for i, p in enumerate(partitions)]
+    names = ["__index", *[k["Name"] for k in keys]]
+    table = spark.createDataFrame(rows, names)
+    table = table.select("__index", *[F.col(f"`{k['Name']}`").cast(k["Type"]).alias(k["Name"]) for k in keys])
+    chosen = {row[0] for row in table.filter(predicate).select("__index").collect()}
+    return [p for i, p in enumerate(partitions) if i in chosen]
+
+
+def from_catalog(
+    spark: Any,
+    database: str,
+    table_name: str,
+    transformation_ctx: str,
+    push_down_predicate: str,
+    additional_options: Mapping[str, Any],
+    catalog_id: str | None,
+) -> Any:
+    """A catalog table read with its catalog schema; partitioned tables get their partition columns."""
+    table = catalog.get_table(database, table_name, catalog_id)
+    fmt = table_format(table)
+    descriptor = table.get("StorageDescriptor", {})
+    columns = descriptor.get("Columns", [])
+    keys = table.get("PartitionKeys", [])
+    options = {**(table_csv_options(table) if fmt == "csv" else {}), **dict(additional_options)}
+    schema = _ddl(columns) if fmt in TEXT_FORMATS and columns else None
+    exclusions = additional_options.get("exclusions") or []
+    if not keys:
+        files = paths.list_files([descriptor["Location"]], recurse=True, exclusions=list(exclusions))
+        files = bookmarks.filter_new(transformation_ctx, files)
+        return read_format(spark, list(files), fmt, options, schema)
+    predicate = " AND ".join(
+        f"({p})" for p in (push_down_predicate, additional_options.get("catalogPartitionPredicate")) if p
+    )
+    chosen = select_partitions(spark, keys, catalog.get_partitions(database, table_name), predicate)
+    frames = []
+    from pyspark.sql import functions as F
+
+    for partition in chosen:
+        location = partition.get("StorageDescriptor", {}).get("Location")
+        files = paths.list_files([location], recurse=True, exclusions=list(exclusions)) if location else {}
+        files = bookmarks.filter_new(transformation_ctx, files)
+        if not files:
+            continue
+        df = read_format(spark, list(files), fmt, options, schema)
+        for key, value in zip(keys, partition["Values"], strict=False):
+            df = df.withColumn(key["Name"], F.lit(value).cast(key["Type"]))
+        frames.append(df)
+    if not frames:
+        empty_schema = _ddl([*columns, *keys]) if columns else None
+        return _empty(spark, empty_schema)
+    result = frames[0]
+    for frame in frames[1:]:
+        result = result.unionByName(frame, allowMissingColumns=True)
+    return result
