@@ -167,3 +167,29 @@ def test_unknown_things_are_404_and_foreign_hosts_are_refused(console: Console) 
     port = console.url.rsplit(":", 1)[1]
     assert console.get("/", host=f"attacker.example:{port}")[0] == 421
     assert console.get("/", host=f"localhost:{port}")[0] == 200
+
+
+def test_the_console_reads_the_same_through_boto3(console: Console) -> None:
+    """Any Glue client will do: a boto3 client on the endpoint (datetimes, not epoch seconds) gives the same page."""
+    import boto3
+    from botocore import xform_name
+
+    from glueflow.web.app import ConsoleApp
+    from glueflow.web.views import Console as Reads
+    from glueflow.web.views import Names
+
+    client = boto3.client(
+        "glue", endpoint_url=console.url, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    state_dir = console.deployment.state_dir
+    names = Names.of(console.deployment.tfvars)
+    app = ConsoleApp(Reads(lambda op, params: getattr(client, xform_name(op))(**params), state_dir, names))
+    page = app.get(_run_path(console)).body.decode()
+    _, _, served = console.get(_run_path(console))
+
+    def states(html: str) -> list[tuple[str, str]]:
+        return re.findall(r'data-node="([^"]+)" data-type="\w+" data-state="(\w*)"', html)
+
+    assert states(page) == states(served) and ("boom", "FAILED") in states(page)
+    assert re.findall(r'<dd class="cost">([^<]+)</dd>', page) == re.findall(r'<dd class="cost">([^<]+)</dd>', served)
+    assert "RuntimeError: boom failed on purpose" in page

@@ -112,8 +112,6 @@ def _read_csv_local(job: JobContext, path: str, columns: Sequence[str], ctx: str
 
 def _read_csv_glue(job: JobContext, path: str, columns: Sequence[str], ctx: str | None) -> Any:
     """On Glue the DynamicFrame reader keeps the bookmark; it names fields col0..colN and keeps ragged lines."""
-    from pyspark.sql import functions as F
-
     frame = job.glue_context.create_dynamic_frame.from_options(
         connection_type="s3",
         connection_options={"paths": [path], "recurse": True},
@@ -121,56 +119,64 @@ def _read_csv_glue(job: JobContext, path: str, columns: Sequence[str], ctx: str 
         format_options={"withHeader": False, "separator": ","},
         transformation_ctx=ctx or "",
     )
-    raw = frame.toDF()
+    return csv_lines(frame, columns, header=False)
+
+
+def csv_lines(frame: Any, columns: Sequence[str], header: bool = True) -> Any:
+    """A header-less CSV DynamicFrame (fields col0..colN, as Glue's reader names them) as the lines of
+    `read_csv_files`: string `columns`, `_corrupt_record` (the line's text when its field count is wrong) and
+    `_source_file`; with `header`, lines equal to the column names are dropped."""
+    from pyspark.sql import functions as F
+
+    raw = frame.toDF() if hasattr(frame, "toDF") else frame
     present = [c for c in raw.columns if c.startswith("col")]
     fields = [
-        F.col(c) if c in present else F.lit(None).cast("string") for c in (f"col{i}" for i in range(len(columns)))
+        F.col(c).cast("string") if c in present else F.lit(None).cast("string")
+        for c in (f"col{i}" for i in range(len(columns)))
     ]
     extra = [F.col(c) for c in present if int(c[3:]) >= len(columns)]
     ragged = fields[-1].isNull()
     for column in extra:
         ragged = ragged | column.isNotNull()
-    text = F.concat_ws(",", *[F.col(c) for c in sorted(present, key=lambda c: int(c[3:]))])
-    return raw.select(
+    text = F.concat_ws(",", *[F.col(c).cast("string") for c in sorted(present, key=lambda c: int(c[3:]))])
+    lines = raw.select(
         *[field.alias(name) for field, name in zip(fields, columns)],
         F.when(ragged, text).alias(CORRUPT),
         F.input_file_name().alias(SOURCE_FILE),
     )
-
-
-def _storage_options(job: JobContext, name: str) -> dict[str, str]:
-    """The CSV options (header, sep) a catalog table was registered with, from DESCRIBE TABLE EXTENDED."""
-    for row in job.spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect():
-        if row[0] == "Storage Properties":
-            pairs = (item.split("=", 1) for item in str(row[1]).strip("[]").split(", ") if "=" in item)
-            return {key.strip(): value for key, value in pairs}
-    return {}
+    if header:
+        is_header = F.lit(True)
+        for name in columns:
+            is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
+        lines = lines.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
+    return lines
 
 
 def read_table_lines(job: JobContext, database: str, table: str) -> Any:
     """A crawled CSV table as its data columns (strings) + `_corrupt_record` + `_source_file`, line by line.
 
-    `spark.table` would silently drop a line's extra fields (and pad missing ones); read this way such a line
-    keeps its whole text in `_corrupt_record`, so `parse_columns` quarantines it with a reason.
+    The table's location, columns, header and delimiter come from the Data Catalog (GetTable: Glue's, or the
+    local endpoint's). Glue's and Spark's CSV readers would silently drop a line's extra fields (and pad missing
+    ones); read this way such a line keeps its whole text in `_corrupt_record`, so it can be quarantined.
     """
+    import boto3
     from pyspark.sql import functions as F
 
-    name = _quoted(database, table)
-    partition_keys = {c.name for c in job.spark.catalog.listColumns(name) if c.isPartition}
-    frame = job.spark.table(name)
-    columns = [c for c in frame.columns if c not in partition_keys]
-    files = sorted(frame.inputFiles())
-    schema = _string_schema(columns)
-    if not files:
-        return job.spark.createDataFrame([], schema).withColumn(SOURCE_FILE, F.lit(None).cast("string"))
-    options = _storage_options(job, name)
+    found = boto3.client("glue").get_table(DatabaseName=database, Name=table)["Table"]
+    descriptor = found["StorageDescriptor"]
+    columns = [c["Name"] for c in descriptor["Columns"]]
+    serde = descriptor.get("SerdeInfo", {}).get("Parameters", {})
+    skip = found.get("Parameters", {}).get("skip.header.line.count") or descriptor.get("Parameters", {}).get(
+        "skip.header.line.count"
+    )
     job.spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")  # see _read_csv_local
     df = job.spark.read.csv(
-        files,
-        schema=schema,
-        header=options.get("header", "true") == "true",
-        sep=options.get("sep", options.get("delimiter", ",")),
+        descriptor["Location"],
+        schema=_string_schema(columns),
+        header=bool(skip) and int(skip) >= 1,
+        sep=serde.get("field.delim", serde.get("separatorChar", ",")),
         mode="PERMISSIVE",
         columnNameOfCorruptRecord=CORRUPT,
+        recursiveFileLookup=True,
     )
     return df.withColumn(SOURCE_FILE, F.input_file_name())

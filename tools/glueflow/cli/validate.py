@@ -104,6 +104,14 @@ def _print_report(report: VerifyReport) -> None:
         f"{conv.variables_checked} variable(s), {conv.outputs_checked} output(s)"
     )
     _print_offline(report.validate)
+    for comparison in report.runtime:
+        problems = len(comparison.findings or [])
+        out.print(
+            f"plan vs runtime     {_status(problems)}: {comparison.env}: {comparison.compared} aws_glue_* resource(s), "
+            f"{comparison.fields} field(s) equal to the local runtime's definitions"
+            if not problems
+            else f"plan vs runtime     {_status(problems)}: {comparison.env}"
+        )
     tests = report.tests
     ran = ", ".join(f"{module} ({runs} runs)" for module, runs in sorted(tests.passed.items()))
     skipped = "; ".join(f"{module} skipped: {reason}" for module, reason in sorted(tests.skipped.items()))

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from glueflow.iac.conventions import ConventionsResult, check_conventions
 from glueflow.iac.env_inputs import EnvPlan
-from glueflow.iac.findings import Finding
+from glueflow.iac.findings import Finding, display_path
 from glueflow.iac.fmt import FmtResult, check_format
 from glueflow.iac.hcl import parse_file, tf_files
 from glueflow.iac.offline_run import ConfigTarget, OfflineResult, PlanTarget, Progress, run_offline
+from glueflow.iac.plan_vs_runtime import Comparison, compare
 from glueflow.iac.schema import load_schema
 from glueflow.iac.schema_check import SchemaCheckResult, check_files
 from glueflow.iac.terraform_test import TerraformTestResult, run_module_tests
@@ -57,13 +58,15 @@ class VerifyReport:
     schema: SchemaCheckResult = field(default_factory=SchemaCheckResult)
     conventions: ConventionsResult = field(default_factory=ConventionsResult)
     validate: OfflineResult = field(default_factory=OfflineResult)
+    runtime: list[Comparison] = field(default_factory=list)  # the root's plan per env vs the local runtime
     tests: TerraformTestResult = field(default_factory=TerraformTestResult)
     seconds: float = 0.0
 
     @property
     def findings(self) -> list[Finding]:
         checks = (self.fmt, self.schema, self.conventions, self.validate, self.tests)
-        return [finding for check in checks for finding in check.findings]
+        found = [finding for check in checks for finding in check.findings]
+        return found + [finding for comparison in self.runtime for finding in comparison.findings or []]
 
 
 def offline_targets(layout: IacLayout, envs: list[EnvPlan]) -> list[ConfigTarget]:
@@ -79,6 +82,16 @@ def offline_targets(layout: IacLayout, envs: list[EnvPlan]) -> list[ConfigTarget
         targets.append(ConfigTarget(config, plans))
     targets += [ConfigTarget(example, (PlanTarget(None, None),)) for example in layout.example_dirs()]
     return targets
+
+
+def compare_with_runtime(layout: IacLayout, offline: OfflineResult, envs: list[EnvPlan]) -> list[Comparison]:
+    by_env = {env.name: env for env in envs}
+    root_config = display_path(layout.terraform_dir, layout.root)
+    return [
+        compare(plan.env, plan.plan_json, by_env[plan.env].deployment.tfvars, f"{root_config} plan")
+        for plan in offline.plans
+        if plan.config == root_config and plan.env in by_env and plan.plan_json is not None
+    ]
 
 
 def verify_terraform(
@@ -104,6 +117,7 @@ def verify_terraform(
         caches = [root / "build" / ".terraform-plugin-cache"]
         real_aws = find_aws_provider([*(t.config_dir for t in targets), *root.glob("build/*")], caches)
         report.validate = run_offline(root, targets, real_aws=real_aws, progress=progress)
+        report.runtime = compare_with_runtime(layout, report.validate, envs or [])
     if run_tests:
         report.tests = run_module_tests(layout.module_dirs(), root)
     report.seconds = time.perf_counter() - started

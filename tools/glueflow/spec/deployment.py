@@ -16,7 +16,7 @@ from glueflow.errors import GlueflowError, SpecError, SpecProblem
 from glueflow.glue import TriggerType, job_kind
 from glueflow.spec import resolved as out
 from glueflow.spec.models import EnvSpec, EventBatching, JobSpec, PipelineSpec, TriggerSpec
-from glueflow.spec.rules import check_pipeline
+from glueflow.spec.rules import check_env_bookmarks, check_pipeline
 from glueflow.spec.yaml_source import KeyPath, YamlSource, load_yaml
 
 TRIGGER_TYPES: dict[str, TriggerType] = {
@@ -106,6 +106,7 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
         env_file = env_source.display_path
         problems += _not_dropped(_check_overrides(env, env_source, specs, all_names), env_file, env_dropped)
         problems += _not_dropped(_check_connections(env, env_source, specs, sources), env_file, env_dropped)
+        problems += _not_dropped(check_env_bookmarks(env, env_source, specs), env_file, env_dropped)
     if problems or env is None:
         raise SpecError(problems)
     tfvars = _resolve(env, specs, sources, root, problems)
@@ -533,14 +534,14 @@ class _PipelineResolver:
             max_retries=settings["max_retries"],
             timeout_minutes=timeout,
             max_concurrent_runs=job.max_concurrent_runs,
-            default_arguments={**self._platform_arguments(name, job), **user_arguments},
+            default_arguments={**self._platform_arguments(name, job, settings["bookmarks"]), **user_arguments},
             non_overridable_arguments=self._substitute_all(
                 job.non_overridable_arguments, ("jobs", name, "non_overridable_arguments")
             ),
             connections=[_physical(self.env, c) for c in job.connections],
         )
 
-    def _platform_arguments(self, name: str, job: JobSpec) -> dict[str, str]:
+    def _platform_arguments(self, name: str, job: JobSpec, bookmarks: str) -> dict[str, str]:
         """The arguments glueflow sets on every job: bookmarks, logs, metrics, the job library."""
         buckets = self.environment.buckets
         common = {
@@ -554,7 +555,7 @@ class _PipelineResolver:
             return common
         return {
             **common,
-            "--job-bookmark-option": f"job-bookmark-{job.bookmarks}",
+            "--job-bookmark-option": f"job-bookmark-{bookmarks}",
             "--enable-glue-datacatalog": "true",
             "--enable-spark-ui": "true",
             "--spark-event-logs-path": f"s3://{buckets.temp}/spark-ui/{self.key}/{name}/",

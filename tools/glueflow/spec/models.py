@@ -314,6 +314,7 @@ class PipelineSpec(Strict):
 
 
 class JobOverride(Strict):
+    bookmarks: Literal["enable", "disable", "pause"] | None = None  # the explicit way to change bookmarks per env
     worker_type: WorkerType | None = None
     workers: Annotated[int, Field(ge=2, le=299)] | None = None
     max_retries: Annotated[int, Field(ge=0, le=10)] | None = None

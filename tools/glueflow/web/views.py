@@ -2,8 +2,9 @@
 store: workflows with their last run, a workflow's run history, and one run's graph with every node's attempts,
 arguments, errors, logs, counters and crawl results.
 
-`glue(operation, params)` is `LocalRuntime.call` in `glueflow serve`; anything with that signature works (a boto3
-client's `_make_api_call` for instance, whose timestamps are datetimes: both are accepted).
+`glue(operation, params)` is `LocalRuntime.call` in `glueflow serve`; anything with that signature works, such as
+`lambda op, params: getattr(client, botocore.xform_name(op))(**params)` over a boto3 client (its timestamps are
+datetimes, the runtime's epoch seconds: both are accepted).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from glueflow.web import logs as logfiles
 JSON = dict[str, Any]
 GlueCall = Callable[[str, JSON], JSON]
 HISTORY_LIMIT = 50
+CRAWL_PAGES = 10  # ListCrawls pages searched for one crawl's counts (100 crawls each)
 RUNNING_STATES = {"STARTING", "RUNNING", "STOPPING", "WAITING"}
 FAILED_STATES = {"FAILED", "TIMEOUT", "ERROR", "EXPIRED"}
 
@@ -409,9 +411,18 @@ class Console:
         )
 
     def _crawl_history(self, crawler: str, crawl: JSON) -> JSON:
-        """The ListCrawls entry of a graph's crawl (same log stream): it has the crawl id and the table counts."""
-        crawls = self.glue("ListCrawls", {"CrawlerName": crawler, "MaxResults": 100}).get("Crawls", [])
-        return next((c for c in crawls if c.get("LogStream") == crawl.get("LogStream")), {})
+        """The ListCrawls entry of a graph's crawl (same log stream): it has the crawl id and the table counts.
+        Newest first, so a recent run's crawl is on the first page; older ones take a few more."""
+        params: JSON = {"CrawlerName": crawler, "MaxResults": 100}
+        for _ in range(CRAWL_PAGES):
+            page = self.glue("ListCrawls", params)
+            found = next((c for c in page.get("Crawls", []) if c.get("LogStream") == crawl.get("LogStream")), None)
+            if found is not None:
+                return found
+            if not page.get("NextToken"):
+                break
+            params = {**params, "NextToken": page["NextToken"]}
+        return {}
 
     # --- log download ----------------------------------------------------------------------------------------
 

@@ -62,7 +62,8 @@ class StandInProvider(rpc.ProviderServicer):
         return pb.ValidateResourceConfig.Response(diagnostics=diagnostics.to_pb())
 
     def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:
-        return pb.ValidateDataResourceConfig.Response()
+        diagnostics = check_values(request.type_name, read_dynamic_value(request.config))
+        return pb.ValidateDataResourceConfig.Response(diagnostics=diagnostics.to_pb())
 
     def UpgradeResourceState(self, request: Any, context: Any) -> Any:
         state = json.loads(request.raw_state.json) if request.raw_state.json else None

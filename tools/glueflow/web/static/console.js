@@ -53,7 +53,13 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("details");
         var current = document.getElementById("details");
-        if (fresh && current) current.replaceWith(fresh);
+        if (!fresh || !current) return;
+        // keep what the reader opened (an attempt's arguments) open across the refresh
+        current.querySelectorAll("details[open][data-key]").forEach(function (opened) {
+          var again = fresh.querySelector('details[data-key="' + CSS.escape(opened.dataset.key) + '"]');
+          if (again) again.open = true;
+        });
+        current.replaceWith(fresh);
       });
   }
 
