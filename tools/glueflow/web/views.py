@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from glueflow import cost
-from glueflow.web import dag
+from glueflow.glue import ACTIVE_JOB_RUN_STATES, ACTIVE_WORKFLOW_RUN_STATUSES, CrawlState, JobRunState
+from glueflow.web import layout as dag_layout
 from glueflow.web import logs as logfiles
+from glueflow.web import urls
 
 JSON = dict[str, Any]
 GlueCall = Callable[[str, JSON], JSON]
 HISTORY_LIMIT = 50
 CRAWL_PAGES = 10  # ListCrawls pages searched for one crawl's counts (100 crawls each)
-RUNNING_STATES = {"STARTING", "RUNNING", "STOPPING", "WAITING"}
-FAILED_STATES = {"FAILED", "TIMEOUT", "ERROR", "EXPIRED"}
+# Job run, crawl and workflow run states together: a page asks "is this still going" / "did this go wrong".
+RUNNING_STATES = frozenset({*ACTIVE_JOB_RUN_STATES, *ACTIVE_WORKFLOW_RUN_STATUSES, CrawlState.CANCELLING})
+FAILED_STATES = frozenset({JobRunState.FAILED, JobRunState.TIMEOUT, JobRunState.ERROR, JobRunState.EXPIRED})
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ class Edge:
 class Graph:
     nodes: list[Node]
     edges: list[Edge]
-    layout: dag.Layout
+    layout: dag_layout.Layout
 
     @property
     def failed(self) -> list[Node]:
@@ -302,7 +305,7 @@ class Console:
         `run_id`, each node's attempts and crawls are read too."""
         nodes = [self._node(workflow, run_id, n) for n in graph.get("Nodes", [])]
         pairs = [(e["SourceId"], e["DestinationId"]) for e in graph.get("Edges", [])]
-        layout = dag.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
+        layout = dag_layout.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
         labels = _edge_labels(graph.get("Nodes", []))
         edges = []
         for source, target, path in layout.edges:
@@ -383,7 +386,7 @@ class Console:
             counters=logfiles.counters(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
+            log_url=urls.log_path(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
             worker=worker,
         )
 
@@ -398,7 +401,7 @@ class Console:
             id=crawl_id,
             state=state,
             started=clock(crawl.get("StartedOn")),
-            duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == "RUNNING")),
+            duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == CrawlState.RUNNING)),
             error=crawl.get("ErrorMessage", ""),
             cost=self.crawl_cost(crawl),
             created=counts.get("ADD"),
@@ -407,7 +410,7 @@ class Console:
             tables=logfiles.table_changes(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, crawler, crawl_id) if log else None,
+            log_url=urls.log_path(workflow, run_id, crawler, crawl_id) if log else None,
         )
 
     def _crawl_history(self, crawler: str, crawl: JSON) -> JSON:
@@ -452,13 +455,6 @@ def effective_arguments(job: JSON, job_run: JSON) -> dict[str, tuple[str, str]]:
     merged.update({k: (v, "run") for k, v in job_run.get("Arguments", {}).items()})
     merged.update({k: (v, "fixed") for k, v in job.get("NonOverridableArguments", {}).items()})
     return merged
-
-
-def log_url(workflow: str, run_id: str, node: str, node_run_id: str) -> str:
-    from urllib.parse import quote
-
-    parts = (workflow, "runs", run_id, "nodes", node, "logs", node_run_id)
-    return "/workflows/" + "/".join(quote(p, safe="") for p in parts)
 
 
 def _node_state(node: JSON) -> str:
