@@ -130,7 +130,16 @@ class JobRuns(EngineCore):
         finally:
             self._busy_slots -= 1
             self._slots.release()
+        if run_id is None and self.settings.keep_warm and job_kind(job["Command"]["Name"]).spark:
+            # Standalone runs (`glueflow job run`, StartJobRun) come in edit-run loops: the next one takes a spare.
+            threading.Thread(target=self._prewarm_standalone, daemon=True).start()
         self._node_finished(run_id, Node(NodeType.JOB, job["Name"]), job_run["JobRunState"])
+
+    def _prewarm_standalone(self) -> None:
+        try:
+            self.runner.prewarm(1)
+        except Exception:  # no Java: the next job run reports it
+            return
 
     def _next_attempt(self, previous: JSON) -> JSON:
         now = time.time()
