@@ -19,7 +19,7 @@ SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
-.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop \
+.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop ui \
         test test-sandbox lint fmt scan bench clean query
 
 help: ## Show this help
@@ -74,6 +74,9 @@ query: $(SETUP_STAMP) ## SQL over the env's catalog (DuckDB locally, Athena on A
 
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
+
+ui: $(SETUP_STAMP) ## Open the web console of the local runtime (serves it if nothing is serving)
+	$(GLUEFLOW) ui --env $(ENV)
 
 stop: $(SETUP_STAMP) ## Stop the env's local runtime (the background one `make run` started, or `make serve`)
 	$(GLUEFLOW) serve --env $(ENV) --stop
