@@ -7,13 +7,14 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from glueflow.cli import ui
 
-from .conftest import Console
+from .conftest import Console, make_project
 
 pytestmark = pytest.mark.slow
 
@@ -62,3 +63,30 @@ def test_run_links_to_the_run_page_in_the_console(console: Console) -> None:
     assert link and link[1].startswith(f"{console.url}/workflows/{console.workflow}/runs/wr_")
     status, _, html = console.get(link[1].removeprefix(console.url))
     assert status == 200 and 'data-node="boom" data-type="JOB" data-state="FAILED"' in html
+
+
+def test_ui_serves_the_console_itself_when_nothing_is_serving(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    environment = {k: v for k, v in os.environ.items() if k not in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY")}
+    environment["GLUEFLOW_STATE_DIR"] = str(root / ".glueflow-state")
+    ui_process = subprocess.Popen(
+        [sys.executable, "-m", "glueflow.cli.main", "ui", "--no-browser", "--no-schedules"],
+        cwd=root,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert ui_process.stdout is not None
+        url = None
+        for line in ui_process.stdout:  # the serve banner
+            if line.startswith("Web console"):
+                url = line.split()[-1]
+                break
+        assert url is not None and url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200 and "console_demo" in response.read().decode()
+    finally:
+        ui_process.terminate()  # SIGTERM: serve stops its services and exits
+        assert ui_process.wait(timeout=60) == 0

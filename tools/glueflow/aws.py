@@ -214,7 +214,7 @@ def connect_glue(
     if provision:
         local["provision"].deploy(deployment)
     served = live_endpoint(deployment.state_dir)
-    if served is None and start_background and local["background"].enabled():
+    if served is None and start_background and deployment.settings.background:
         served = local["background"].ensure(deployment)
     if served is not None:
         yield GlueConnection(local_client("glue", served.url, environment.region), deployment, served.url, False)

@@ -11,196 +11,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from glueflow import cost
-from glueflow.glue import ACTIVE_JOB_RUN_STATES, ACTIVE_WORKFLOW_RUN_STATUSES, CrawlState, JobRunState
+from glueflow.glue import CrawlState
 from glueflow.web import layout as dag_layout
 from glueflow.web import logs as logfiles
 from glueflow.web import urls
+from glueflow.web.model import (
+    RUNNING_STATES,
+    Attempt,
+    Crawl,
+    Edge,
+    Graph,
+    Names,
+    Node,
+    RunPage,
+    RunSummary,
+    WorkflowSummary,
+    clock,
+    duration,
+    epoch,
+    span,
+)
 
 JSON = dict[str, Any]
 GlueCall = Callable[[str, JSON], JSON]
 HISTORY_LIMIT = 50
 CRAWL_PAGES = 10  # ListCrawls pages searched for one crawl's counts (100 crawls each)
-# Job run, crawl and workflow run states together: a page asks "is this still going" / "did this go wrong".
-RUNNING_STATES = frozenset({*ACTIVE_JOB_RUN_STATES, *ACTIVE_WORKFLOW_RUN_STATUSES, CrawlState.CANCELLING})
-FAILED_STATES = frozenset({JobRunState.FAILED, JobRunState.TIMEOUT, JobRunState.ERROR, JobRunState.EXPIRED})
-
-
-@dataclass(frozen=True)
-class Names:
-    """Logical names for physical ones: workflow → pipeline key, job/crawler/trigger → its key in the spec."""
-
-    pipelines: dict[str, str] = field(default_factory=dict)
-    nodes: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, tfvars: Any) -> Names:
-        pipelines, nodes = {}, {}
-        for key, pipeline in tfvars.pipelines.items():
-            pipelines[pipeline.workflow_name] = key
-            for group in (pipeline.jobs, pipeline.crawlers, pipeline.triggers):
-                nodes.update({item.name: logical for logical, item in group.items()})
-        return cls(pipelines, nodes)
-
-    def node(self, name: str, workflow: str) -> str:
-        return self.nodes.get(name) or name.removeprefix(f"{workflow}-")
-
-
-# --- formatting helpers (shared by the templates) ------------------------------------------------------------
-
-
-def epoch(value: Any) -> float | None:
-    if value is None:
-        return None
-    return value.timestamp() if isinstance(value, datetime) else float(value)
-
-
-def clock(value: Any) -> str:
-    seconds = epoch(value)
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S") if seconds is not None else "—"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}m {rest:02d}s" if minutes < 60 else f"{minutes // 60}h {minutes % 60:02d}m"
-
-
-def span(started: Any, completed: Any, running: bool) -> float | None:
-    start = epoch(started)
-    if start is None:
-        return None
-    end = epoch(completed)
-    if end is None:
-        end = datetime.now(UTC).timestamp() if running else None
-    return None if end is None else max(0.0, end - start)
-
-
-# --- views -------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RunSummary:
-    workflow: str
-    run_id: str
-    status: str
-    started: str
-    duration: str
-    succeeded: int
-    failed: int
-    total: int
-    running: int
-    cost: str
-    error: str = ""
-
-
-@dataclass
-class WorkflowSummary:
-    pipeline: str
-    name: str
-    description: str
-    last_run: RunSummary | None
-
-
-@dataclass
-class Attempt:
-    id: str
-    attempt: int
-    state: str
-    started: str
-    duration: str
-    dpu_seconds: str
-    cost: str
-    error: str
-    arguments: dict[str, tuple[str, str]]  # name → (value, default | run | fixed)
-    counters: dict[str, int]
-    log_tail: str | None
-    log_truncated: bool
-    log_url: str | None
-    worker: str
-
-
-@dataclass
-class Crawl:
-    id: str
-    state: str
-    started: str
-    duration: str
-    error: str
-    cost: str
-    created: int | None
-    updated: int | None
-    deleted: int | None
-    tables: dict[str, list[str]]
-    log_tail: str | None
-    log_truncated: bool
-    log_url: str | None
-
-
-@dataclass
-class Node:
-    id: str
-    type: str  # TRIGGER | JOB | CRAWLER
-    name: str
-    label: str  # logical name
-    detail: str  # trigger: AND / ANY / the schedule; others: the type
-    state: str
-    attempts: list[Attempt] = field(default_factory=list)
-    crawls: list[Crawl] = field(default_factory=list)
-    watches: list[str] = field(default_factory=list)  # trigger: "clean_sales FAILED"
-    starts: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Edge:
-    source: str
-    target: str
-    path: str
-    label: str
-    label_x: float = 0.0
-    label_y: float = 0.0
-
-
-@dataclass
-class Graph:
-    nodes: list[Node]
-    edges: list[Edge]
-    layout: dag_layout.Layout
-
-    @property
-    def failed(self) -> list[Node]:
-        return [n for n in self.in_order() if n.state in FAILED_STATES]
-
-    def in_order(self) -> list[Node]:
-        """Jobs and crawlers as the graph reads: left to right, top to bottom."""
-        boxes = self.layout.boxes
-        return sorted((n for n in self.nodes if n.type != "TRIGGER"), key=lambda n: (boxes[n.id].x, boxes[n.id].y))
-
-    def details_order(self) -> list[Node]:
-        """What went wrong first (the reason to open a run page), then the graph's order."""
-        ordered = self.in_order()
-        return [n for n in ordered if n.state in FAILED_STATES] + [n for n in ordered if n.state not in FAILED_STATES]
-
-
-@dataclass
-class RunPage:
-    summary: RunSummary
-    pipeline: str
-    completed: str
-    properties: dict[str, str]
-    graph: Graph
-
-    @property
-    def live(self) -> bool:
-        return self.summary.status in RUNNING_STATES
 
 
 class Console:
@@ -303,7 +142,8 @@ class Console:
     def graph(self, workflow: str, graph: JSON, run_id: str | None = None) -> Graph:
         """A Glue graph (GetWorkflow's, or a run's with its job runs and crawls) laid out for drawing; with
         `run_id`, each node's attempts and crawls are read too."""
-        nodes = [self._node(workflow, run_id, n) for n in graph.get("Nodes", [])]
+        states = node_states(graph) if run_id is not None else {}
+        nodes = [self._node(workflow, run_id, n, states.get(n["UniqueId"], "")) for n in graph.get("Nodes", [])]
         pairs = [(e["SourceId"], e["DestinationId"]) for e in graph.get("Edges", [])]
         layout = dag_layout.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
         labels = _edge_labels(graph.get("Nodes", []))
@@ -311,7 +151,8 @@ class Console:
         for source, target, path in layout.edges:
             start, end = layout.boxes[source], layout.boxes[target]
             x, y = (start.x + start.width + end.x) / 2, (start.center_y + end.center_y) / 2 - 5
-            edges.append(Edge(source, target, path, labels.get((source, target), ""), x, y))
+            taken = _active(states.get(source, "")) and _active(states.get(target, ""))
+            edges.append(Edge(source, target, path, labels.get((source, target), ""), x, y, taken))
         return Graph(nodes, edges, layout)
 
     def states(self, workflow: str, run_id: str) -> JSON:
@@ -327,10 +168,10 @@ class Console:
             "failed": summary.failed,
             "total": summary.total,
             "cost": summary.cost,
-            "nodes": {n["UniqueId"]: _node_state(n) for n in run.get("Graph", {}).get("Nodes", [])},
+            "nodes": node_states(run.get("Graph", {})),
         }
 
-    def _node(self, workflow: str, run_id: str | None, node: JSON) -> Node:
+    def _node(self, workflow: str, run_id: str | None, node: JSON, state: str) -> Node:
         kind, name = node["Type"], node["Name"]
         view = Node(
             id=node["UniqueId"],
@@ -338,7 +179,7 @@ class Console:
             name=name,
             label=self.names.node(name, workflow),
             detail=kind.lower(),
-            state=_node_state(node),
+            state=state,
         )
         if kind == "TRIGGER":
             trigger = node.get("TriggerDetails", {}).get("Trigger", {})
@@ -353,7 +194,7 @@ class Console:
                 for a in trigger.get("Actions", [])
             ]
         elif run_id is None:
-            view.state = ""  # a definition: no state to show
+            pass  # a definition: nothing ran
         elif kind == "JOB":
             runs = sorted(node.get("JobDetails", {}).get("JobRuns", []), key=lambda r: r.get("Attempt", 0))
             job = self.glue("GetJob", {"JobName": name})["Job"] if runs else {}
@@ -457,8 +298,26 @@ def effective_arguments(job: JSON, job_run: JSON) -> dict[str, tuple[str, str]]:
     return merged
 
 
+def node_states(graph: JSON) -> dict[str, str]:
+    """Each node's state in a run's graph, by UniqueId: a job's or crawler's last attempt / crawl state (NOT_RUN if
+    none); a trigger is FIRED once a node it starts has run in this run, else ""."""
+    nodes = graph.get("Nodes", [])
+    states = {n["UniqueId"]: _node_state(n) for n in nodes if n["Type"] != "TRIGGER"}
+    ran = {n["Name"] for n in nodes if n["Type"] != "TRIGGER" and _active(states[n["UniqueId"]])}
+    for node in nodes:
+        if node["Type"] == "TRIGGER":
+            actions = node.get("TriggerDetails", {}).get("Trigger", {}).get("Actions", [])
+            fired = any((a.get("JobName") or a.get("CrawlerName")) in ran for a in actions)
+            states[node["UniqueId"]] = "FIRED" if fired else ""
+    return states
+
+
+def _active(state: str) -> bool:
+    return state not in ("", "NOT_RUN")
+
+
 def _node_state(node: JSON) -> str:
-    """A node's state in a run: its last attempt's / crawl's state, NOT_RUN if it has none, "" for a trigger."""
+    """A job's or crawler's state in a run: its last attempt's / crawl's state, NOT_RUN if it has none."""
     if node["Type"] == "JOB":
         runs = node.get("JobDetails", {}).get("JobRuns", [])
         if not runs:
@@ -468,8 +327,7 @@ def _node_state(node: JSON) -> str:
         crawls = node.get("CrawlerDetails", {}).get("Crawls", [])
         if not crawls:
             return "NOT_RUN"
-        return str(max(crawls, key=lambda c: epoch(c.get("StartedOn")) or 0).get("State", ""))
-    return ""
+    return str(max(crawls, key=lambda c: epoch(c.get("StartedOn")) or 0).get("State", ""))
 
 
 def _trigger_detail(trigger: JSON) -> str:

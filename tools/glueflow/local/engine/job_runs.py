@@ -268,7 +268,9 @@ class JobRuns(EngineCore):
             timeout_seconds=job_run["Timeout"] * self.settings.seconds_per_minute,
             catalog=spark_catalog(self.store, self.s3) if kind.spark else {},
             app_name=job["Name"],
-            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in)) if kind.spark else "c1",
+            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in), self.settings.jit)
+            if kind.spark
+            else "c1",
         )
 
     def _script_of(self, job: JSON) -> Path:
