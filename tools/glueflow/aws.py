@@ -284,8 +284,8 @@ def connect_glue(
     if provision:
         _local_module("provision").deploy(deployment)
     served = live_endpoint(deployment.state_dir)
-    if served is None and start_background and (background := _local_module("services.background")).enabled():
-        served = background.ensure(deployment)
+    if served is None and start_background and deployment.settings.background:
+        served = _local_module("services.background").ensure(deployment)
     if served is not None:
         yield GlueConnection(client(served.url), deployment, served.url, False)
         return
