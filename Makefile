@@ -19,7 +19,7 @@ SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
-.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop \
+.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop ui \
         test test-sandbox lint fmt scan bench clean query
 
 help: ## Show this help
@@ -75,6 +75,9 @@ query: $(SETUP_STAMP) ## SQL over the env's catalog (DuckDB locally, Athena on A
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
 
+ui: $(SETUP_STAMP) ## Open the web console of the local runtime (serves it if nothing is serving)
+	$(GLUEFLOW) ui --env $(ENV)
+
 stop: $(SETUP_STAMP) ## Stop the env's local runtime (the background one `make run` started, or `make serve`)
 	$(GLUEFLOW) serve --env $(ENV) --stop
 
@@ -104,6 +107,11 @@ test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offlin
 
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real apply/destroy; skipped with the reason without AWS credentials + provider
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
+
+.PHONY: chaos
+chaos: $(SETUP_STAMP) ## Fault injection (kill -9, races, hostile input) + endpoint load; table: faults, survived, data lost
+	GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS)
+	cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
 	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)

@@ -1,10 +1,13 @@
 """Parquet writes. Partitioned writes use dynamic partition overwrite: only the partitions present in the data
-are replaced, so rerunning a run (or reprocessing a day) replaces that day instead of appending a duplicate."""
+are replaced, so rerunning a run (or reprocessing a day) replaces that day instead of appending a duplicate.
+Writes are atomic (storage.write_atomically): a failed or killed job leaves the previous output readable."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+from glueflow_lib.storage import write_atomically
 
 
 def write_parquet(df: Any, path: str, partition_by: Sequence[str] = ()) -> None:
@@ -16,4 +19,4 @@ def write_parquet(df: Any, path: str, partition_by: Sequence[str] = ()) -> None:
     writer = df.write.mode("overwrite")
     if partition_by:
         writer = writer.option("partitionOverwriteMode", "dynamic").partitionBy(*partition_by)
-    writer.parquet(path)
+    write_atomically(path, writer.parquet, partitioned=bool(partition_by))
