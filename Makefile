@@ -108,6 +108,11 @@ test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offlin
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real apply/destroy; skipped with the reason without AWS credentials + provider
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
+.PHONY: chaos
+chaos: $(SETUP_STAMP) ## Fault injection (kill -9, races, hostile input) + endpoint load; table: faults, survived, data lost
+	GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS)
+	cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300
+
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
 	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)
 

@@ -22,7 +22,7 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.validate import ParamValidator
 
 from glueflow.glue import TriggerState, TriggerType
-from glueflow.local import errors, shapes
+from glueflow.local import errors, faults, shapes
 from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
@@ -151,6 +151,7 @@ class LocalRuntime:
                 f"supported: {', '.join(supported_operations())}",
             )
         self._validate(operation_name, params)
+        faults.point(f"api.{operation_name}")
         return handler(self, params)
 
     def _validate(self, operation_name: str, params: JSON) -> None:

@@ -269,9 +269,14 @@ class GlueContext(SQLContext):
     def purge_s3_path(
         self, s3_path: str, options: Mapping[str, Any] | None = None, transformation_ctx: str = ""
     ) -> None:
-        """Deletes the files under s3_path older than `retentionPeriod` hours (Glue's default: 168)."""
+        """Deletes the files under s3_path older than `retentionPeriod` hours (Glue's default: 168). A purge of
+        everything (0) waits for the next write to the path, which then replaces it atomically (writing.py)."""
         opts = dict(options or {})
-        paths.purge(s3_path, float(opts.get("retentionPeriod", 168)), opts.get("excludeStorageClasses"))
+        retention = float(opts.get("retentionPeriod", 168))
+        if retention == 0 and not opts.get("excludeStorageClasses"):
+            writing.defer_purge(s3_path)
+            return
+        paths.purge(s3_path, retention, opts.get("excludeStorageClasses"))
 
     def get_logger(self) -> GlueLogger:
         return GlueLogger()
