@@ -6,11 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from serve_fixtures import Served
 
 from glueflow.aws import LocalGlue
 from glueflow.run_changes import change_mark
-
-from .conftest import Served
 
 pytestmark = pytest.mark.slow
 
