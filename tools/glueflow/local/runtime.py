@@ -1,4 +1,4 @@
-"""`LocalRuntime`: the Glue API of the embedded runtime (contract 1).
+"""`LocalRuntime`: the Glue API of the embedded runtime.
 
 `call(operation, params)` takes and returns exactly botocore's JSON shapes for AWSGlue; requests are checked
 against botocore's own model, so a call that boto3 would reject is rejected here too, as InvalidInputException.
