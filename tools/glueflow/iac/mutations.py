@@ -208,6 +208,11 @@ class MutationRunner:
         self.session = session
         self._rendered: dict[str, object] = {}
 
+    def baseline(self) -> list[Finding]:
+        """The unmutated copy's findings, for every kind of check the mutations use: must be none."""
+        clean = Mutation("clean", "hcl", "modules/glue_workflow/main.tf", "", "", frozenset())
+        return self._check(clean)
+
     def run(self, mutation: Mutation) -> Outcome:
         started = time.perf_counter()
         path = self.root / mutation.file
