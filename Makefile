@@ -19,7 +19,7 @@ SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
-.PHONY: help setup render validate graph plan deploy run status logs destroy bootstrap serve stop \
+.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop \
         test test-sandbox lint fmt scan bench validate-bench test-mutations clean query
 
 help: ## Show this help
@@ -58,6 +58,10 @@ deploy: $(SETUP_STAMP) ## Deploy: terraform apply of the reviewed plan (AWS) or 
 
 run: $(SETUP_STAMP) ## Start a workflow run and follow it node by node (sets itself up on first use)
 	$(GLUEFLOW) run --env $(ENV) $(PIPELINE_FLAG)
+
+job: $(SETUP_STAMP) ## Run one job script on the local runtime: make job SCRIPT=my_job.py ARGS="KEY=VALUE ..."
+	@test -n "$(SCRIPT)" || { echo "usage: make job SCRIPT=path/to/job.py [ARGS=\"KEY=VALUE ...\"]" >&2; exit 2; }
+	$(GLUEFLOW) job run "$(SCRIPT)" --env $(ENV) $(foreach a,$(ARGS),--arg "$(a)")
 
 status: $(SETUP_STAMP) ## Show the latest workflow run of each pipeline
 	$(GLUEFLOW) status --env $(ENV) $(PIPELINE_FLAG)

@@ -120,6 +120,20 @@ module "glue_catalog" {
   tags        = local.tags
 }
 
+module "athena_query" {
+  source = "../modules/athena_query"
+
+  workgroup_name    = "${local.stem}-query"
+  account_id        = local.env.account_id
+  region            = local.env.region
+  results_bucket    = module.data_lake.bucket_names["temp"]
+  kms_key_arn       = module.kms.key_arn
+  database_names    = [for p in values(var.pipelines) : p.database_name]
+  data_bucket_names = [module.data_lake.bucket_names["raw"], module.data_lake.bucket_names["processed"]]
+  force_destroy     = !local.is_prod
+  tags              = local.tags
+}
+
 module "glue_connection" {
   source = "../modules/glue_connection"
 

@@ -42,3 +42,13 @@ output "alerts_topic_arn" {
   description = "SNS topic that receives Glue failure events and alarms."
   value       = module.monitoring.topic_arn
 }
+
+output "athena_workgroup" {
+  description = "Athena workgroup `glueflow query` runs in (results encrypted with the deployment key)."
+  value       = module.athena_query.workgroup_name
+}
+
+output "athena_query_policy_arn" {
+  description = "IAM policy to attach to whoever runs `glueflow query` on this deployment."
+  value       = module.athena_query.query_policy_arn
+}

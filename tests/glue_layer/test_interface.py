@@ -185,3 +185,6 @@ def test_unimplemented_api_names_itself_and_the_doc(ours: Any) -> None:
         frame.no_such_method()
     with pytest.raises(UnsupportedGlueApiError, match=r"GlueContext\.forEachBatch"):
         GlueContext.forEachBatch(None, None, None)
+    bare = GlueContext.__new__(GlueContext)  # no Spark needed to ask for a method Glue has and we do not
+    with pytest.raises(UnsupportedGlueApiError, match=r"GlueContext\.create_iceberg_frame .*docs/awsglue.md"):
+        bare.create_iceberg_frame()

@@ -5,6 +5,7 @@ local endpoint, and DuckDB views over the catalog answer like DuckDB reading the
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from glueflow.local.endpoint import start_endpoint
 from glueflow.local.runtime import LocalRuntime
 from glueflow.local.s3 import LocalS3
 
-from .helpers import LocalProject
+from .helpers import ENV_YAML, LocalProject
 
 P = "shop"
 CRAWLER = "glueflow-local-shop-sales"
@@ -29,10 +30,26 @@ DAYS = ("2024-01-15", "2024-01-16", "2024-01-17")
 REGIONS = ("eu", "us")
 
 
-@pytest.fixture
-def catalog(local_project: LocalProject) -> Iterator[tuple[LocalRuntime, Any, Path]]:
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalProject]:
+    """One project for the module (the tests only read its catalog): a crawl per test would cost seconds each."""
+    root = tmp_path_factory.mktemp("shop") / "project"
+    (root / "pipelines").mkdir(parents=True)
+    (root / "envs").mkdir()
+    (root / "envs" / "local.yaml").write_text(ENV_YAML)
+    (root / "glue_jobs").mkdir()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("GLUEFLOW_STATE_DIR", str(root / ".glueflow-state"))
+        monkeypatch.delenv("GLUEFLOW_ROOT", raising=False)
+        project = LocalProject(root, root / ".glueflow-state")
+        yield project
+        project.close()
+
+
+@pytest.fixture(scope="module")
+def catalog(project: LocalProject) -> Iterator[tuple[LocalRuntime, Any, Path]]:
     """A crawled table `sales` with 6 partitions (3 days × 2 regions), a boto3 client, and the sample folder."""
-    p = local_project
+    p = project
     samples = p.root / "pipelines" / "sample_data"
     samples.mkdir(parents=True)
     files = []
@@ -182,10 +199,27 @@ def test_a_partition_filter_prunes_to_the_catalog_partitions(catalog: Any) -> No
     stray = state_dir / "s3" / "glueflow-local-raw-000000000000" / "sales" / "order_date=2024-01-18" / "region=eu"
     stray.mkdir(parents=True)
     (stray / "part-0.csv").write_text("order_id,amount,item\n99,1000.0,x\n")
-
-    result = query.run_local(_connection(glue, state_dir), f"SELECT MAX(amount) FROM {DATABASE}.sales")
+    try:
+        result = query.run_local(_connection(glue, state_dir), f"SELECT MAX(amount) FROM {DATABASE}.sales")
+    finally:
+        shutil.rmtree(stray.parent)
 
     assert result.rows == [(1.25 * 3 + 2,)]
+
+
+def test_a_link_in_a_bucket_folder_is_not_read(catalog: Any, tmp_path: Path) -> None:
+    _, glue, state_dir = catalog
+    outside = tmp_path / "secret.csv"
+    outside.write_text("order_id,amount,item\n7,1000000.0,secret\n")
+    partition = state_dir / "s3" / "glueflow-local-raw-000000000000" / "sales" / "order_date=2024-01-15" / "region=eu"
+    link = partition / "part-9.csv"
+    link.symlink_to(outside)
+    try:
+        result = query.run_local(_connection(glue, state_dir), f"SELECT MAX(amount), COUNT(*) FROM {DATABASE}.sales")
+    finally:
+        link.unlink()
+
+    assert result.rows == [(1.25 * 3 + 2, 18)]
 
 
 @pytest.mark.parametrize(

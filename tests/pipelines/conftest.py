@@ -41,11 +41,25 @@ class LocalJob:
 
 
 @pytest.fixture
-def local_job(rendered: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[str, str], LocalJob]:  # noqa: F811
+def local_job(
+    rendered: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[Callable[[str, str], LocalJob]]:
+    """Stock Glue scripts import `awsglue`: the launcher's local layer is on the path while the test runs."""
+    import sys
+
+    from glueflow.local import glue_layer
+
+    monkeypatch.syspath_prepend(str(glue_layer.LAYER_DIR))
+    glue_layer.reuse_active_spark_context()
+
     def make(pipeline: str, job: str) -> LocalJob:
         return LocalJob(load_script(rendered, pipeline, job), monkeypatch, tmp_path)
 
-    return make
+    yield make
+    for name in [m for m in sys.modules if m == "awsglue" or m.startswith("awsglue.")]:
+        del sys.modules[name]
 
 
 def read_golden(pipeline: str, table: str) -> list[dict[str, str]]:

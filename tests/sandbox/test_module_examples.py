@@ -145,6 +145,17 @@ def check_glue_connection(state: State) -> None:
         assert _first(connection["physical_connection_requirements"])["subnet_id"]
 
 
+def check_athena_query(state: State) -> None:
+    for workgroup in instances(state, "aws_athena_workgroup"):
+        configuration = _first(workgroup["configuration"])
+        assert configuration["enforce_workgroup_configuration"]
+        result = _first(configuration["result_configuration"])
+        assert _first(result["encryption_configuration"])["encryption_option"] == "SSE_KMS"
+    for policy in instances(state, "aws_iam_policy"):
+        for statement in json.loads(policy["policy"])["Statement"]:
+            assert statement["Resource"] != "*"
+
+
 CHECKS: dict[str, Callable[[State], None]] = {
     "data_lake": check_data_lake,
     "kms": check_kms,
@@ -157,6 +168,7 @@ CHECKS: dict[str, Callable[[State], None]] = {
     "monitoring": check_monitoring,
     "glue_catalog": check_glue_catalog,
     "glue_connection": check_glue_connection,
+    "athena_query": check_athena_query,
 }
 
 

@@ -104,5 +104,6 @@ def test_root_configuration_plans_recipe_000_with_every_resource(terraform_bin: 
         "aws_glue_trigger",
         "aws_sns_topic",
         "aws_cloudwatch_event_rule",
+        "aws_athena_workgroup",
     } <= types
     terraform.discard_plan(summary.plan_file)

@@ -175,8 +175,8 @@ def test_the_console_reads_the_same_through_boto3(console: Console) -> None:
     from botocore import xform_name
 
     from glueflow.web.app import ConsoleApp
+    from glueflow.web.model import Names
     from glueflow.web.views import Console as Reads
-    from glueflow.web.views import Names
 
     client = boto3.client(
         "glue", endpoint_url=console.url, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"

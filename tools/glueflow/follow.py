@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glueflow.cost import LIST_PRICES, NO_COST, Cost, Pricing, crawl_cost, format_usd, job_run_cost, sum_costs
+from glueflow.dag import WorkflowGraph
 from glueflow.glue import (
     FINAL_CRAWL_STATES,
     FINAL_JOB_RUN_STATES,
@@ -118,11 +119,11 @@ def run_status(pipeline: str, run: dict[str, Any], pricing: Pricing = LIST_PRICE
     """Reduce a `WorkflowRun` (with Graph) to a RunStatus; nodes in the DAG's order, priced at `pricing`."""
     workflow = run["Name"]
     finished = run.get("Status") in FINISHED_WORKFLOW_RUN_STATUSES
-    graph = run.get("Graph") or {}
+    graph, shapes = WorkflowGraph.from_glue_graph(run.get("Graph") or {})
     nodes = [
-        _node_status(workflow, node, finished, pricing)
-        for node in _topological(graph.get("Nodes", []), graph.get("Edges", []))
-        if node.get("Type") in (NodeType.JOB, NodeType.CRAWLER)
+        _node_status(workflow, shapes[node], finished, pricing)
+        for node in graph.topological()
+        if node.type in (NodeType.JOB, NodeType.CRAWLER)
     ]
     return RunStatus(
         pipeline=pipeline,
@@ -137,30 +138,6 @@ def run_status(pipeline: str, run: dict[str, Any], pricing: Pricing = LIST_PRICE
         properties=dict(run.get("WorkflowRunProperties") or {}),
         batch_condition=run.get("StartingEventBatchCondition"),
     )
-
-
-def _topological(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Nodes in dependency order (ties by name), so rows keep their place while the run progresses."""
-    by_id = {n["UniqueId"]: n for n in nodes}
-    incoming = {uid: 0 for uid in by_id}
-    successors: dict[str, list[str]] = {uid: [] for uid in by_id}
-    for edge in edges:
-        source, target = edge.get("SourceId"), edge.get("DestinationId")
-        if source in by_id and target in by_id:
-            successors[source].append(target)
-            incoming[target] += 1
-    ready = sorted((uid for uid, count in incoming.items() if count == 0), key=lambda u: by_id[u].get("Name", ""))
-    ordered: list[str] = []
-    while ready:
-        uid = ready.pop(0)
-        ordered.append(uid)
-        for target in successors[uid]:
-            incoming[target] -= 1
-            if incoming[target] == 0:
-                ready.append(target)
-        ready.sort(key=lambda u: by_id[u].get("Name", ""))
-    ordered += [uid for uid in by_id if uid not in ordered]  # a cycle cannot happen in Glue; keep every node anyway
-    return [by_id[uid] for uid in ordered]
 
 
 def logical_name(workflow: str, physical: str) -> str:

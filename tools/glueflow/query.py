@@ -105,13 +105,18 @@ def literal(value: str) -> str:
 
 def data_files(folder: Path) -> list[Path]:
     """Files under a table or partition location, skipping what Athena and Spark skip (`_SUCCESS`, `.crc`,
-    `_temporary/`): names starting with `_` or `.`."""
+    `_temporary/`): names starting with `_` or `.`; and symbolic links."""
     if folder.is_file():
         return [folder]
     files = []
     for directory, folders, names in os.walk(folder):
         folders[:] = sorted(f for f in folders if not f.startswith(("_", ".")))
-        files += [Path(directory) / n for n in sorted(names) if not n.startswith(("_", "."))]
+        # A link could point anywhere on the machine: only real files of the bucket folder are data.
+        files += [
+            Path(directory) / n
+            for n in sorted(names)
+            if not n.startswith(("_", ".")) and not (Path(directory) / n).is_symlink()
+        ]
     return files
 
 

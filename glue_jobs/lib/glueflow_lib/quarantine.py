@@ -118,6 +118,35 @@ def parse_columns(df: Any, columns: Sequence[Column]) -> tuple[Any, Any]:
     return valid, invalid
 
 
+def _glue_type(glue_type: str) -> str:
+    """ApplyMapping's type names as the Spark SQL types Column takes."""
+    name = glue_type.strip().lower()
+    return {"long": "bigint", "integer": "int", "short": "smallint", "byte": "tinyint"}.get(name, name)
+
+
+def unconvertible(frame: Any, mappings: Sequence[Sequence[str]]) -> tuple[Any, Any]:
+    """Split a DynamicFrame or DataFrame before Glue's ApplyMapping: (the rows whose mapped values all convert to
+    their target types, unchanged and of the same kind as `frame`; the others as a DataFrame of text columns with
+    `_quarantine_reason`). `mappings` are ApplyMapping's (source, source type, target, target type) tuples.
+
+    Glue has no reasoned quarantine: without this split a value ApplyMapping cannot cast is lost without a word.
+    """
+    from pyspark.sql import functions as F
+
+    df = frame.toDF() if hasattr(frame, "toDF") else frame
+    sources = [m[0] for m in mappings]
+    as_text = df.select(*[F.col(f"`{name}`").cast("string").alias(name) for name in sources])
+    columns = [Column(f"__{i}", type=_glue_type(m[3]), source=m[0], required=False) for i, m in enumerate(mappings)]
+    checked = check_columns(as_text, columns)
+    good = checked.filter(F.col(REASON).isNull()).select(*[F.col(f"`{c}`") for c in sources])
+    rejected = checked.filter(F.col(REASON).isNotNull()).select(*[F.col(f"`{c}`") for c in sources], REASON)
+    if hasattr(frame, "toDF"):
+        from awsglue.dynamicframe import DynamicFrame  # type: ignore[import-not-found]
+
+        good = DynamicFrame.fromDF(good, frame.glue_ctx, frame.name)
+    return good, rejected
+
+
 def reject(df: Any, condition: Any, reason: Any) -> tuple[Any, Any]:
     """Split on a row-level `condition` (a Column): rows where it holds get `reason` (a Column or str)."""
     from pyspark.sql import functions as F

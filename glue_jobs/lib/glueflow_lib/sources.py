@@ -111,8 +111,6 @@ def _read_csv_local(job: JobContext, path: str, columns: Sequence[str], ctx: str
 
 def _read_csv_glue(job: JobContext, path: str, columns: Sequence[str], ctx: str | None) -> Any:
     """On Glue the DynamicFrame reader keeps the bookmark; it names fields col0..colN and keeps ragged lines."""
-    from pyspark.sql import functions as F
-
     frame = job.glue_context.create_dynamic_frame.from_options(
         connection_type="s3",
         connection_options={"paths": [path], "recurse": True},
@@ -120,18 +118,34 @@ def _read_csv_glue(job: JobContext, path: str, columns: Sequence[str], ctx: str 
         format_options={"withHeader": False, "separator": ","},
         transformation_ctx=ctx or "",
     )
-    raw = frame.toDF()
+    return csv_lines(frame, columns, header=False)
+
+
+def csv_lines(frame: Any, columns: Sequence[str], header: bool = True) -> Any:
+    """A header-less CSV DynamicFrame (fields col0..colN, as Glue's reader names them) as the lines of
+    `read_csv_files`: string `columns`, `_corrupt_record` (the line's text when its field count is wrong) and
+    `_source_file`; with `header`, lines equal to the column names are dropped."""
+    from pyspark.sql import functions as F
+
+    raw = frame.toDF() if hasattr(frame, "toDF") else frame
     present = [c for c in raw.columns if c.startswith("col")]
     fields = [
-        F.col(c) if c in present else F.lit(None).cast("string") for c in (f"col{i}" for i in range(len(columns)))
+        F.col(c).cast("string") if c in present else F.lit(None).cast("string")
+        for c in (f"col{i}" for i in range(len(columns)))
     ]
     extra = [F.col(c) for c in present if int(c[3:]) >= len(columns)]
     ragged = fields[-1].isNull()
     for column in extra:
         ragged = ragged | column.isNotNull()
-    text = F.concat_ws(",", *[F.col(c) for c in sorted(present, key=lambda c: int(c[3:]))])
-    return raw.select(
+    text = F.concat_ws(",", *[F.col(c).cast("string") for c in sorted(present, key=lambda c: int(c[3:]))])
+    lines = raw.select(
         *[field.alias(name) for field, name in zip(fields, columns)],
         F.when(ragged, text).alias(CORRUPT),
         F.input_file_name().alias(SOURCE_FILE),
     )
+    if header:
+        is_header = F.lit(True)
+        for name in columns:
+            is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
+        lines = lines.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
+    return lines

@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Create the env's Terraform state bucket: versioned, KMS-encrypted, TLS-only, access-logged.",
     ),
     "run": ("glueflow.cli.run", "Start the workflow run of each pipeline and follow it node by node until it ends."),
+    "job": (
+        "glueflow.cli.job",
+        "Run one job script on the local runtime, like gluesparksubmit: no pipeline needed, log streamed.",
+    ),
     "status": (
         "glueflow.cli.status",
         "Show the latest workflow run of each pipeline (or the one --run-id names), as `run` summarises it.",

@@ -23,6 +23,7 @@ from glueflow.follow import (
     start_runs,
 )
 from glueflow.spec import Deployment, load_deployment
+from glueflow.web.urls import run_path
 
 if TYPE_CHECKING:
     from glueflow.aws import GlueConnection
@@ -82,6 +83,9 @@ def _start_and_follow(
     where = f"local endpoint {connection.endpoint_url}" if connection.is_local else f"AWS {environment.region}"
     for target in targets:
         err.print(f"started [bold]{target.pipeline}[/bold] run {target.run_id} ({where})")
+        if connection.is_local and not connection.in_process:  # a served runtime: its web console shows the run
+            page = f"{connection.endpoint_url}{run_path(target.workflow, target.run_id)}"
+            err.print(f"  watch it: {page}", highlight=False)
     if not follow:
         return EXIT_OK
     follower = Follower(

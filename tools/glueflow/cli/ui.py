@@ -29,6 +29,9 @@ def command(
     browser: Annotated[
         bool, typer.Option("--browser/--no-browser", help="Open a browser tab (when one is available).")
     ] = True,
+    schedules: Annotated[
+        bool, typer.Option("--schedules/--no-schedules", help="When ui serves: fire SCHEDULED triggers on their cron.")
+    ] = True,
 ) -> None:
     """Open the web console: pipelines, run history with cost, each run's graph live, node logs.
 
@@ -53,7 +56,7 @@ def command(
         return
     opener = threading.Thread(target=_open_when_served, args=(deployment.state_dir, browser), daemon=True)
     opener.start()
-    serve.command(env=env, port=port)
+    serve.command(env=env, port=port, schedules=schedules)
 
 
 def _open_when_served(state_dir: Path, browser: bool) -> None:

@@ -1,16 +1,15 @@
-"""Resolved pipelines (TfVars) → Glue's definition shapes (Workflow, Job, Crawler, Trigger), and the
-workflow graph built from trigger definitions.
+"""Resolved pipelines (TfVars) → Glue's definition shapes (Workflow, Job, Crawler, Trigger); their graph is
+`glueflow.dag.WorkflowGraph.from_triggers`.
 
 Private bookkeeping keys start with `_` and are stripped before a shape leaves the API.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass
 from typing import Any
 
+from glueflow.dag import node_id
 from glueflow.glue import (
     EVENT_BATCH_SIZE,
     EVENT_BATCH_WINDOW_SECONDS,
@@ -21,11 +20,6 @@ from glueflow.glue import (
 from glueflow.spec.resolved import Classifier, Environment, Pipeline, Trigger
 
 JSON = dict[str, Any]
-
-
-def node_id(node_type: str, name: str) -> str:
-    """A stable UniqueId, so a node keeps its id across runs (ResumeWorkflowRun takes ids of an old run)."""
-    return "wnode_" + hashlib.sha256(f"{node_type}:{name}".encode()).hexdigest()[:40]
 
 
 def public(shape: JSON) -> JSON:
@@ -230,67 +224,3 @@ def keep_history(new: JSON, existing: JSON | None) -> JSON:
     if lasting(kept) == lasting(existing):
         kept.update({k: existing[k] for k in _MODIFIED if k in existing and k in new})
     return kept
-
-
-# --- the graph of a set of trigger definitions ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GraphNode:
-    type: str  # TRIGGER | JOB | CRAWLER
-    name: str
-
-    @property
-    def id(self) -> str:
-        return node_id(self.type, self.name)
-
-
-def action_node(action: JSON) -> GraphNode:
-    return GraphNode("JOB", action["JobName"]) if action.get("JobName") else GraphNode("CRAWLER", action["CrawlerName"])
-
-
-def condition_node(condition: JSON) -> GraphNode:
-    if condition.get("JobName"):
-        return GraphNode("JOB", condition["JobName"])
-    return GraphNode("CRAWLER", condition["CrawlerName"])
-
-
-def condition_state(condition: JSON) -> str:
-    return str(condition.get("State") or condition.get("CrawlState"))
-
-
-def graph_of(triggers: list[JSON]) -> tuple[list[GraphNode], list[tuple[GraphNode, GraphNode]]]:
-    """Nodes (triggers first, then jobs and crawlers in order of appearance) and edges, as Glue draws them:
-    watched node → conditional trigger → started node."""
-    nodes: dict[GraphNode, None] = {}
-    edges: list[tuple[GraphNode, GraphNode]] = []
-    for trigger in triggers:
-        nodes[GraphNode("TRIGGER", trigger["Name"])] = None
-    for trigger in triggers:
-        trigger_node = GraphNode("TRIGGER", trigger["Name"])
-        for condition in (trigger.get("Predicate") or {}).get("Conditions", []):
-            source = condition_node(condition)
-            nodes.setdefault(source, None)
-            edges.append((source, trigger_node))
-        for action in trigger.get("Actions", []):
-            target = action_node(action)
-            nodes.setdefault(target, None)
-            edges.append((trigger_node, target))
-    return list(nodes), edges
-
-
-def downstream(triggers: list[JSON], starts: set[GraphNode]) -> set[GraphNode]:
-    """`starts` and every job/crawler reachable from them through conditional triggers."""
-    reached = set(starts)
-    frontier = list(starts)
-    while frontier:
-        node = frontier.pop()
-        for trigger in triggers:
-            watched = {condition_node(c) for c in (trigger.get("Predicate") or {}).get("Conditions", [])}
-            if node in watched:
-                for action in trigger.get("Actions", []):
-                    target = action_node(action)
-                    if target not in reached:
-                        reached.add(target)
-                        frontier.append(target)
-    return reached

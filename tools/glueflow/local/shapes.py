@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from glueflow import cost
-from glueflow.glue import CrawlerState, CrawlState, JobRunState
+from glueflow.dag import WorkflowGraph
+from glueflow.glue import CrawlerState, CrawlState, JobRunState, NodeType
 from glueflow.local import errors
-from glueflow.local.definitions import graph_of, public
+from glueflow.local.definitions import public
 from glueflow.local.store import Store
 
 JSON = dict[str, Any]
@@ -121,21 +122,21 @@ def workflow_run_shape(store: Store, run: JSON, include_graph: bool) -> JSON:
 
 
 def graph_shape(triggers: list[JSON], job_runs: list[JSON] | None = None, crawls: list[JSON] | None = None) -> JSON:
-    nodes, edges = graph_of(triggers)
+    graph = WorkflowGraph.from_triggers(triggers)
     by_name = {t["Name"]: t for t in triggers}
     shaped = []
-    for node in nodes:
+    for node in graph.nodes:
         item: JSON = {"Type": node.type, "Name": node.name, "UniqueId": node.id}
-        if node.type == "TRIGGER":
+        if node.is_trigger:
             item["TriggerDetails"] = {"Trigger": public(by_name[node.name])}
-        elif node.type == "JOB":
+        elif node.type == NodeType.JOB:
             runs = [job_run_shape(r) for r in (job_runs or []) if r["JobName"] == node.name]
             item["JobDetails"] = {"JobRuns": runs} if job_runs is not None else {}
         else:
             runs = [graph_crawl_shape(c) for c in (crawls or []) if c["CrawlerName"] == node.name]
             item["CrawlerDetails"] = {"Crawls": runs} if crawls is not None else {}
         shaped.append(item)
-    return {"Nodes": shaped, "Edges": [{"SourceId": s.id, "DestinationId": d.id} for s, d in edges]}
+    return {"Nodes": shaped, "Edges": [{"SourceId": s.id, "DestinationId": d.id} for s, d in graph.edges]}
 
 
 def crawler_shape(store: Store, crawler: JSON) -> JSON:

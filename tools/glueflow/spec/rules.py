@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glueflow import dag
 from glueflow.errors import SpecProblem
-from glueflow.spec.models import EnvSpec, PipelineSpec, check_schedule
+from glueflow.spec.models import Action, Condition, EnvSpec, PipelineSpec, check_schedule
 from glueflow.spec.yaml_source import YamlSource
 
 MAX_CRAWLERS_PER_TRIGGER = 2
@@ -141,16 +142,13 @@ def _unstarted_nodes(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecPro
 
 def _cycles(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
     """A node that, through triggers, starts itself again makes the graph cyclic."""
-    successors: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for trigger in spec.triggers.values():
-        if not trigger.when:
-            continue
-        targets = {_node_of(a) for a in trigger.start}
-        for condition in trigger.when.conditions:
-            successors.setdefault(_node_of(condition), set()).update(targets)
-    cycle = _find_cycle(successors)
+    graph = dag.WorkflowGraph.build(
+        (name, [_dag_node(c) for c in (t.when.conditions if t.when else [])], [_dag_node(a) for a in t.start])
+        for name, t in spec.triggers.items()
+    )
+    cycle = graph.find_cycle()
     if cycle:
-        path = " → ".join(f"{kind} {name}" for kind, name in cycle)
+        path = " → ".join(f"{node.type.lower()} {node.name}" for node in cycle)
         yield source.problem(
             ("triggers",),
             f"the trigger graph has a cycle: {path}",
@@ -158,29 +156,8 @@ def _cycles(spec: PipelineSpec, source: YamlSource) -> Iterator[SpecProblem]:
         )
 
 
-def _find_cycle(successors: dict[tuple[str, str], set[tuple[str, str]]]) -> list[tuple[str, str]] | None:
-    visiting: list[tuple[str, str]] = []
-    done: set[tuple[str, str]] = set()
-
-    def visit(node: tuple[str, str]) -> list[tuple[str, str]] | None:
-        if node in visiting:
-            return [*visiting[visiting.index(node) :], node]
-        if node in done:
-            return None
-        visiting.append(node)
-        for nxt in sorted(successors.get(node, ())):
-            found = visit(nxt)
-            if found:
-                return found
-        visiting.pop()
-        done.add(node)
-        return None
-
-    for start in sorted(successors):
-        found = visit(start)
-        if found:
-            return found
-    return None
+def _dag_node(item: Condition | Action) -> dag.Node:
+    return dag.job_or_crawler(item.job, item.crawler)
 
 
 # --- bookmarks are a spec key, never a raw argument ----------------------------------------------------------------

@@ -28,6 +28,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from glueflow.local.errors import GlueApiError
 from glueflow.web import views
+from glueflow.web.logs import download_name
+from glueflow.web.model import RUNNING_STATES
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -122,7 +124,7 @@ class ConsoleApp:
         log = self.console.log_file(workflow, run_id, node, node_run_id)
         if log is None:
             raise NotFound(f"no log of {node_run_id} for {node} in run {run_id}")
-        name = views.logfiles.download_name(self.console.names.node(node, workflow), node_run_id)
+        name = download_name(self.console.names.node(node, workflow), node_run_id)
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
         return Response(200, "text/plain; charset=utf-8", log.path.read_bytes(), headers)
 
@@ -142,7 +144,7 @@ class ConsoleApp:
 
     def _page(self, status: int, template: str, **context: Any) -> Response:
         html = self.templates.get_template(template).render(
-            title=self.title, running_states=sorted(views.RUNNING_STATES), **context
+            title=self.title, running_states=sorted(RUNNING_STATES), **context
         )
         return Response(status, "text/html; charset=utf-8", html.encode(), {"Cache-Control": "no-store"})
 

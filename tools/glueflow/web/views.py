@@ -11,193 +11,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from glueflow import cost
-from glueflow.web import dag
+from glueflow.glue import CrawlState
+from glueflow.web import layout as dag_layout
 from glueflow.web import logs as logfiles
+from glueflow.web import urls
+from glueflow.web.model import (
+    RUNNING_STATES,
+    Attempt,
+    Crawl,
+    Edge,
+    Graph,
+    Names,
+    Node,
+    RunPage,
+    RunSummary,
+    WorkflowSummary,
+    clock,
+    duration,
+    epoch,
+    span,
+)
 
 JSON = dict[str, Any]
 GlueCall = Callable[[str, JSON], JSON]
 HISTORY_LIMIT = 50
 CRAWL_PAGES = 10  # ListCrawls pages searched for one crawl's counts (100 crawls each)
-RUNNING_STATES = {"STARTING", "RUNNING", "STOPPING", "WAITING"}
-FAILED_STATES = {"FAILED", "TIMEOUT", "ERROR", "EXPIRED"}
-
-
-@dataclass(frozen=True)
-class Names:
-    """Logical names for physical ones: workflow → pipeline key, job/crawler/trigger → its key in the spec."""
-
-    pipelines: dict[str, str] = field(default_factory=dict)
-    nodes: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, tfvars: Any) -> Names:
-        pipelines, nodes = {}, {}
-        for key, pipeline in tfvars.pipelines.items():
-            pipelines[pipeline.workflow_name] = key
-            for group in (pipeline.jobs, pipeline.crawlers, pipeline.triggers):
-                nodes.update({item.name: logical for logical, item in group.items()})
-        return cls(pipelines, nodes)
-
-    def node(self, name: str, workflow: str) -> str:
-        return self.nodes.get(name) or name.removeprefix(f"{workflow}-")
-
-
-# --- formatting helpers (shared by the templates) ------------------------------------------------------------
-
-
-def epoch(value: Any) -> float | None:
-    if value is None:
-        return None
-    return value.timestamp() if isinstance(value, datetime) else float(value)
-
-
-def clock(value: Any) -> str:
-    seconds = epoch(value)
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S") if seconds is not None else "—"
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}m {rest:02d}s" if minutes < 60 else f"{minutes // 60}h {minutes % 60:02d}m"
-
-
-def span(started: Any, completed: Any, running: bool) -> float | None:
-    start = epoch(started)
-    if start is None:
-        return None
-    end = epoch(completed)
-    if end is None:
-        end = datetime.now(UTC).timestamp() if running else None
-    return None if end is None else max(0.0, end - start)
-
-
-# --- views -------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RunSummary:
-    workflow: str
-    run_id: str
-    status: str
-    started: str
-    duration: str
-    succeeded: int
-    failed: int
-    total: int
-    running: int
-    cost: str
-    error: str = ""
-
-
-@dataclass
-class WorkflowSummary:
-    pipeline: str
-    name: str
-    description: str
-    last_run: RunSummary | None
-
-
-@dataclass
-class Attempt:
-    id: str
-    attempt: int
-    state: str
-    started: str
-    duration: str
-    dpu_seconds: str
-    cost: str
-    error: str
-    arguments: dict[str, tuple[str, str]]  # name → (value, default | run | fixed)
-    counters: dict[str, int]
-    log_tail: str | None
-    log_truncated: bool
-    log_url: str | None
-    worker: str
-
-
-@dataclass
-class Crawl:
-    id: str
-    state: str
-    started: str
-    duration: str
-    error: str
-    cost: str
-    created: int | None
-    updated: int | None
-    deleted: int | None
-    tables: dict[str, list[str]]
-    log_tail: str | None
-    log_truncated: bool
-    log_url: str | None
-
-
-@dataclass
-class Node:
-    id: str
-    type: str  # TRIGGER | JOB | CRAWLER
-    name: str
-    label: str  # logical name
-    detail: str  # trigger: AND / ANY / the schedule; others: the type
-    state: str
-    attempts: list[Attempt] = field(default_factory=list)
-    crawls: list[Crawl] = field(default_factory=list)
-    watches: list[str] = field(default_factory=list)  # trigger: "clean_sales FAILED"
-    starts: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Edge:
-    source: str
-    target: str
-    path: str
-    label: str
-    label_x: float = 0.0
-    label_y: float = 0.0
-
-
-@dataclass
-class Graph:
-    nodes: list[Node]
-    edges: list[Edge]
-    layout: dag.Layout
-
-    @property
-    def failed(self) -> list[Node]:
-        return [n for n in self.in_order() if n.state in FAILED_STATES]
-
-    def in_order(self) -> list[Node]:
-        """Jobs and crawlers as the graph reads: left to right, top to bottom."""
-        boxes = self.layout.boxes
-        return sorted((n for n in self.nodes if n.type != "TRIGGER"), key=lambda n: (boxes[n.id].x, boxes[n.id].y))
-
-    def details_order(self) -> list[Node]:
-        """What went wrong first (the reason to open a run page), then the graph's order."""
-        ordered = self.in_order()
-        return [n for n in ordered if n.state in FAILED_STATES] + [n for n in ordered if n.state not in FAILED_STATES]
-
-
-@dataclass
-class RunPage:
-    summary: RunSummary
-    pipeline: str
-    completed: str
-    properties: dict[str, str]
-    graph: Graph
-
-    @property
-    def live(self) -> bool:
-        return self.summary.status in RUNNING_STATES
 
 
 class Console:
@@ -302,7 +144,7 @@ class Console:
         `run_id`, each node's attempts and crawls are read too."""
         nodes = [self._node(workflow, run_id, n) for n in graph.get("Nodes", [])]
         pairs = [(e["SourceId"], e["DestinationId"]) for e in graph.get("Edges", [])]
-        layout = dag.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
+        layout = dag_layout.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
         labels = _edge_labels(graph.get("Nodes", []))
         edges = []
         for source, target, path in layout.edges:
@@ -383,7 +225,7 @@ class Console:
             counters=logfiles.counters(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
+            log_url=urls.log_path(workflow, run_id, job_run["JobName"], job_run["Id"]) if log else None,
             worker=worker,
         )
 
@@ -398,7 +240,7 @@ class Console:
             id=crawl_id,
             state=state,
             started=clock(crawl.get("StartedOn")),
-            duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == "RUNNING")),
+            duration=duration(span(crawl.get("StartedOn"), crawl.get("CompletedOn"), state == CrawlState.RUNNING)),
             error=crawl.get("ErrorMessage", ""),
             cost=self.crawl_cost(crawl),
             created=counts.get("ADD"),
@@ -407,7 +249,7 @@ class Console:
             tables=logfiles.table_changes(log) if log else {},
             log_tail=text,
             log_truncated=truncated,
-            log_url=log_url(workflow, run_id, crawler, crawl_id) if log else None,
+            log_url=urls.log_path(workflow, run_id, crawler, crawl_id) if log else None,
         )
 
     def _crawl_history(self, crawler: str, crawl: JSON) -> JSON:
@@ -452,13 +294,6 @@ def effective_arguments(job: JSON, job_run: JSON) -> dict[str, tuple[str, str]]:
     merged.update({k: (v, "run") for k, v in job_run.get("Arguments", {}).items()})
     merged.update({k: (v, "fixed") for k, v in job.get("NonOverridableArguments", {}).items()})
     return merged
-
-
-def log_url(workflow: str, run_id: str, node: str, node_run_id: str) -> str:
-    from urllib.parse import quote
-
-    parts = (workflow, "runs", run_id, "nodes", node, "logs", node_run_id)
-    return "/workflows/" + "/".join(quote(p, safe="") for p in parts)
 
 
 def _node_state(node: JSON) -> str:

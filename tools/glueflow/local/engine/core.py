@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glueflow.dag import Node
 from glueflow.glue import WorkflowRunStatus
-from glueflow.local.definitions import GraphNode
 from glueflow.local.jobs import JobRunner
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
@@ -100,7 +100,7 @@ class EngineCore:
 
     # --- what one concern asks of another (implemented by WorkflowRuns, JobRuns, Crawls) -------------------
 
-    def _node_finished(self, run_id: str | None, node: GraphNode, state: str) -> None:
+    def _node_finished(self, run_id: str | None, node: Node, state: str) -> None:
         raise NotImplementedError
 
     def _prewarm_for(self, run_id: str) -> None:

@@ -9,10 +9,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from glueflow.dag import Node
 from glueflow.glue import CrawlState, NodeType
 from glueflow.local import errors
 from glueflow.local.catalog import apply_crawl_result
-from glueflow.local.definitions import GraphNode
 from glueflow.local.engine.core import JSON, EngineCore
 
 
@@ -52,7 +52,7 @@ class Crawls(EngineCore):
             self.store.put_crawl(crawl)
             if crawler is not None:
                 self._spawn(
-                    lambda: self._node_finished(run_id, GraphNode(NodeType.CRAWLER, name), CrawlState.FAILED), run_id
+                    lambda: self._node_finished(run_id, Node(NodeType.CRAWLER, name), CrawlState.FAILED), run_id
                 )
             return crawl_id
         self.store.put_crawl(crawl)
@@ -74,7 +74,7 @@ class Crawls(EngineCore):
                 crawl["ErrorMessage"] = message
             self.store.put_crawl(crawl)
             self.store.add_event("CrawlFinished", run_id, crawler["Name"], {"id": crawl["CrawlId"], "state": state})
-        self._node_finished(run_id, GraphNode(NodeType.CRAWLER, crawler["Name"]), state)
+        self._node_finished(run_id, Node(NodeType.CRAWLER, crawler["Name"]), state)
 
     def _crawl(self, crawler: JSON, crawl: JSON, log: Any) -> tuple[str, str | None, tuple[int, int, int]]:
         if self._stopping(crawl.get("WorkflowRunId")) or crawl["CrawlId"] in self._cancelled:

@@ -14,10 +14,10 @@ import traceback
 from pathlib import Path
 
 from glueflow import cost
+from glueflow.dag import Node
 from glueflow.glue import FINAL_JOB_RUN_STATES, JobRunState, NodeType, job_kind
 from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
-from glueflow.local.definitions import GraphNode
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
 from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
 
@@ -102,9 +102,7 @@ class JobRuns(EngineCore):
                 ErrorMessage=f"ConcurrentRunsExceededException: Concurrent runs exceeded for {job_name}",
             )
             self.store.put_job_run(job_run)
-            self._spawn(
-                lambda: self._node_finished(run_id, GraphNode(NodeType.JOB, job_name), JobRunState.FAILED), run_id
-            )
+            self._spawn(lambda: self._node_finished(run_id, Node(NodeType.JOB, job_name), JobRunState.FAILED), run_id)
             return str(job_run["Id"])
         self.store.put_job_run(job_run)
         self._spawn(lambda: self._run_job(job, job_run, arguments), run_id)
@@ -132,7 +130,16 @@ class JobRuns(EngineCore):
         finally:
             self._busy_slots -= 1
             self._slots.release()
-        self._node_finished(run_id, GraphNode(NodeType.JOB, job["Name"]), job_run["JobRunState"])
+        if run_id is None and self.settings.keep_warm and job_kind(job["Command"]["Name"]).spark:
+            # Standalone runs (`glueflow job run`, StartJobRun) come in edit-run loops: the next one takes a spare.
+            threading.Thread(target=self._prewarm_standalone, daemon=True).start()
+        self._node_finished(run_id, Node(NodeType.JOB, job["Name"]), job_run["JobRunState"])
+
+    def _prewarm_standalone(self) -> None:
+        try:
+            self.runner.prewarm(1)
+        except Exception:  # no Java: the next job run reports it
+            return
 
     def _next_attempt(self, previous: JSON) -> JSON:
         now = time.time()

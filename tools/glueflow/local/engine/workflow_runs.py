@@ -12,6 +12,7 @@ import contextlib
 import threading
 import time
 
+from glueflow.dag import Node, WorkflowGraph, action_node, condition_node, condition_state
 from glueflow.glue import (
     ACTIVE_WORKFLOW_RUN_STATUSES,
     FINAL_CRAWL_STATES,
@@ -26,7 +27,6 @@ from glueflow.glue import (
     job_kind,
 )
 from glueflow.local import errors
-from glueflow.local.definitions import GraphNode, action_node, condition_node, condition_state, downstream
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
 
 
@@ -142,7 +142,7 @@ class WorkflowRuns(EngineCore):
             # of ~10 s); spares retire when unused. Started after the run, so it never competes with its jobs.
             threading.Thread(target=self._prewarm_quietly, daemon=True).start()
 
-    def _node_finished(self, run_id: str | None, node: GraphNode, state: str) -> None:
+    def _node_finished(self, run_id: str | None, node: Node, state: str) -> None:
         with self._lock:
             if run_id is not None:
                 self._active[run_id] = self._active.get(run_id, 1) - 1
@@ -152,17 +152,17 @@ class WorkflowRuns(EngineCore):
                 self._finish_if_idle(run_id)
             self._changed.notify_all()
 
-    def _final_states(self, run_id: str) -> dict[GraphNode, str]:
+    def _final_states(self, run_id: str) -> dict[Node, str]:
         """The latest finished state of each node in a run (copied nodes first, so own runs win)."""
-        states: dict[GraphNode, str] = {}
+        states: dict[Node, str] = {}
         for job_run in self._job_runs_in_graph(run_id):
-            node = GraphNode(NodeType.JOB, job_run["JobName"])
+            node = Node(NodeType.JOB, job_run["JobName"])
             if job_run["JobRunState"] in FINAL_JOB_RUN_STATES:
                 states[node] = job_run["JobRunState"]
             else:
                 states.pop(node, None)
         for crawl in self._crawls_in_graph(run_id):
-            node = GraphNode(NodeType.CRAWLER, crawl["CrawlerName"])
+            node = Node(NodeType.CRAWLER, crawl["CrawlerName"])
             if crawl["State"] in FINAL_CRAWL_STATES:
                 states[node] = crawl["State"]
             else:
@@ -179,10 +179,10 @@ class WorkflowRuns(EngineCore):
         copies = [c for c in (self.store.crawl(i) for i in copied.get("Crawls", [])) if c]
         return copies + self.store.crawls_of_workflow_run(run_id)
 
-    def _evaluate_triggers(self, run_id: str, node: GraphNode, state: str) -> None:
+    def _evaluate_triggers(self, run_id: str, node: Node, state: str) -> None:
         """Fire each ACTIVATED conditional trigger of this run that watches `node` and is now satisfied."""
         snapshot, fired, _ = self.store.workflow_run_extras(run_id)
-        states: dict[GraphNode, str] | None = None
+        states: dict[Node, str] | None = None
         for trigger in snapshot["Triggers"]:
             if not _armed(trigger, fired):
                 continue
@@ -239,24 +239,25 @@ class WorkflowRuns(EngineCore):
             snapshot, fired, _ = self.store.workflow_run_extras(run_id)
             triggers = snapshot["Triggers"]
             job_runs, crawls = self._job_runs_in_graph(run_id), self._crawls_in_graph(run_id)
-            ran = {GraphNode(NodeType.JOB, r["JobName"]) for r in job_runs} | {
-                GraphNode(NodeType.CRAWLER, c["CrawlerName"]) for c in crawls
+            ran = {Node(NodeType.JOB, r["JobName"]) for r in job_runs} | {
+                Node(NodeType.CRAWLER, c["CrawlerName"]) for c in crawls
             }
             by_id = {n.id: n for n in ran}
-            named: list[GraphNode] = []
+            named: list[Node] = []
             for node_id in node_ids:
                 if node_id not in by_id:
                     raise errors.invalid_input(
                         f"Node {node_id} is not a job or crawler node with a run attempt in workflow run {run_id}"
                     )
                 named.append(by_id[node_id])
-            rerun = downstream(triggers, set(named))
-            roots = [n for n in named if not any(n in downstream(triggers, {o}) for o in named if o != n)]
+            graph = WorkflowGraph.from_triggers(triggers)
+            rerun = graph.downstream(named)
+            roots = [n for n in named if not any(n in graph.downstream([o]) for o in named if o != n)]
             self._check_workflow_capacity(workflow)
             new_id = new_run_id("wr")
             copied = {
-                "JobRuns": [r["Id"] for r in job_runs if GraphNode(NodeType.JOB, r["JobName"]) not in rerun],
-                "Crawls": [c["CrawlId"] for c in crawls if GraphNode(NodeType.CRAWLER, c["CrawlerName"]) not in rerun],
+                "JobRuns": [r["Id"] for r in job_runs if Node(NodeType.JOB, r["JobName"]) not in rerun],
+                "Crawls": [c["CrawlId"] for c in crawls if Node(NodeType.CRAWLER, c["CrawlerName"]) not in rerun],
             }
             run = {
                 "Name": name,
@@ -284,7 +285,7 @@ class WorkflowRuns(EngineCore):
 
     @staticmethod
     def _starting_action(
-        triggers: list[JSON], node: GraphNode, job_runs: list[JSON], crawls: list[JSON]
+        triggers: list[JSON], node: Node, job_runs: list[JSON], crawls: list[JSON]
     ) -> tuple[str | None, JSON]:
         """The trigger and action that started `node` in the previous run (its arguments are reused)."""
         if node.type == NodeType.JOB:

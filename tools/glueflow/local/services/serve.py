@@ -115,7 +115,8 @@ class LocalServices:
     def _console(self, runtime: Any) -> Any:
         """The read-only web console, reading through the runtime's Glue API (served on GET by the endpoint)."""
         from glueflow.web.app import ConsoleApp
-        from glueflow.web.views import Console, Names
+        from glueflow.web.model import Names
+        from glueflow.web.views import Console
 
         env = self.deployment.env
         names = Names.of(self.deployment.tfvars)

@@ -284,6 +284,11 @@ class GlueContext(SQLContext):
 
         return ResolveOption(path, action, target)
 
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        unsupported(f"GlueContext.{name}")
+
     getSource = stub("GlueContext.getSource")
     getStreamingSource = stub("GlueContext.getStreamingSource")
     get_catalog_schema_as_spark_schema = stub("GlueContext.get_catalog_schema_as_spark_schema")

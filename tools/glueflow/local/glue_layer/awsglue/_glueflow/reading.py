@@ -67,7 +67,26 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
         else StructField(f"col{i}" if not header else f.name, StringType(), True)
         for i, f in enumerate(inferred.schema.fields)
     ]
+    if not header:
+        # Glue's reader gives a line with more fields than the first extra columns (colN…); Spark's width comes
+        # from the first line only. The widest line (separators counted, quotes ignored) sets the width.
+        widest = _widest_line(spark, files, str(options.get("separator", ",")))
+        fields += [StructField(f"col{i}", StringType(), True) for i in range(len(fields), widest)]
     return reader.schema(StructType(fields)).csv(files)
+
+
+def _widest_line(spark: Any, files: list[str], separator: str) -> int:
+    from pyspark.sql import functions as F
+
+    counts = spark.read.text(files).select(F.size(F.split(F.col("value"), _regex_literal(separator))).alias("n"))
+    widest = counts.agg(F.max("n")).collect()[0][0]
+    return int(widest or 0)
+
+
+def _regex_literal(text: str) -> str:
+    import re
+
+    return re.escape(text)
 
 
 def _read_json(spark: Any, files: list[str], options: Mapping[str, Any], schema: Any) -> Any:

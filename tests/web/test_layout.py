@@ -1,8 +1,8 @@
-"""The graph layout: layers by longest path, no two boxes overlapping, every edge from left to right."""
+"""The graph layout (glueflow.web.layout): layers by longest path, no two boxes overlapping, every edge from left to right."""
 
 from __future__ import annotations
 
-from glueflow.web import dag
+from glueflow.web import layout as dag
 
 # retail_nightly's shape: start → 2 crawlers → AND → clean → (ok | failed) → job each → ANY → dashboard
 RETAIL = [
