@@ -263,7 +263,7 @@ class MutationRunner:
             plans = [p for p in env_plans(self.root) if p.name == mutation.env and p.bootstrap_tfvars]
             return [ConfigTarget(self.root / "terraform" / "bootstrap",
                                  tuple(PlanTarget(p.name, p.bootstrap_tfvars) for p in plans))]  # fmt: skip
-        targets = [ConfigTarget(self.root / "terraform", (PlanTarget(mutation.env, tfvars),))]
+        targets = [ConfigTarget(self.root / "terraform", (PlanTarget(mutation.env, tfvars, show=True),))]
         if mutation.file.startswith("modules/"):
             module = self.root / Path(mutation.file).parts[0] / Path(mutation.file).parts[1]
             examples = sorted(d for d in module.glob("examples/*") if d.is_dir())

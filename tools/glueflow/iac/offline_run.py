@@ -41,6 +41,7 @@ class PlanTarget:
 
     env: str | None
     var_file: Path | None
+    show: bool = False  # also `show -json` the plan (the root's, for the plan-vs-runtime comparison)
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,15 @@ class _Runner:
         self.plans_dir = workspace.base / "plans"
         self.plans_dir.mkdir(parents=True, exist_ok=True)
 
-    def check(self, target: ConfigTarget, worker: TerraformWorker) -> tuple[list[Finding], list[Any]]:
+    def validate(self, target: ConfigTarget, worker: TerraformWorker) -> list[Finding]:
         shadow = self.ws.shadow(target.config_dir)
         where = display_path(target.config_dir, self.root)
         done = worker.run(["validate", "-json", "-no-color"], shadow)
-        findings = self.diagnostics(shadow, where, "validate", _validate_diagnostics(done))
-        if findings:
-            return findings, []
-        outcomes = []
-        for plan in target.plans:
-            plan_findings, outcome = self.plan(shadow, where, plan, worker)
-            findings += plan_findings
-            outcomes.append(outcome)
-        return findings, outcomes
+        return self.diagnostics(shadow, where, "validate", _validate_diagnostics(done))
+
+    def plan_target(self, target: ConfigTarget, plan: PlanTarget, worker: TerraformWorker) -> tuple[list[Finding], Any]:
+        shadow = self.ws.shadow(target.config_dir)
+        return self.plan(shadow, display_path(target.config_dir, self.root), plan, worker)
 
     def needs_init(self, target: ConfigTarget, fingerprint: str) -> bool:
         stamp = self.ws.shadow(target.config_dir) / ".terraform" / INIT_STAMP
@@ -119,17 +116,20 @@ class _Runner:
         if plan.var_file is not None:
             args.append(f"-var-file={plan.var_file}")
         done = worker.run(args, shadow)
-        diagnostics = [m["diagnostic"] for m in _json_lines(done.stdout) if m.get("type") == "diagnostic"]
+        messages = _json_lines(done.stdout)
+        diagnostics = [m["diagnostic"] for m in messages if m.get("type") == "diagnostic"]
         findings = self.diagnostics(shadow, where, f"plan ({label})", diagnostics)
         outcome = PlanOutcome(where, plan.env)
         if done.returncode != 0 or not plan_file.is_file():
             if not findings:
                 findings = [Finding(where, 0, f"terraform plan ({label})", _clean(done.stderr), "terraform")]
             return findings, outcome
-        shown = worker.run(["show", "-json", "-no-color", str(plan_file)], shadow)
-        if shown.returncode == 0:
-            outcome.plan_json = json.loads(shown.stdout)
-            outcome.summary = summarize_plan(outcome.plan_json, plan_file)
+        outcome.summary = summarize_plan(_streamed_changes(messages), plan_file)
+        if plan.show:
+            shown = worker.run(["show", "-json", "-no-color", str(plan_file)], shadow)
+            if shown.returncode == 0:
+                outcome.plan_json = json.loads(shown.stdout)
+                outcome.summary = summarize_plan(outcome.plan_json, plan_file)
         return findings, outcome
 
     def diagnostics(self, shadow: Path, where: str, command: str, items: list[dict[str, Any]]) -> list[Finding]:
@@ -147,6 +147,40 @@ class _Runner:
             subject = f"terraform {command} of {where}"
             findings.append(Finding(file, line, subject, message, "terraform"))
         return findings
+
+
+_STREAM_ACTIONS = {"create": ["create"], "update": ["update"], "delete": ["delete"], "replace": ["delete", "create"]}
+
+
+def _streamed_changes(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """`plan -json`'s planned_change messages in the shape summarize_plan reads from `show -json`."""
+    changes = []
+    for message in messages:
+        if message.get("type") != "planned_change":
+            continue
+        change, resource = message["change"], message["change"]["resource"]
+        actions = _STREAM_ACTIONS.get(change.get("action"), [change.get("action")])
+        changes.append(
+            {
+                "mode": "managed",
+                "type": resource["resource_type"],
+                "address": resource["addr"],
+                "change": {"actions": actions},
+            }
+        )
+    return {"resource_changes": changes}
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per file:line and message: validate and each env's plan report a config error alike."""
+    seen: set[tuple[str, int, str]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.file, finding.line, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
 
 
 def _validate_diagnostics(done: Completed) -> list[dict[str, Any]]:
@@ -310,23 +344,35 @@ class OfflineSession:
                 progress(f"init {display_path(target.config_dir, self.root)}")
         self._start()
 
-        def check(target: ConfigTarget) -> tuple[ConfigTarget, list[Finding], list[PlanOutcome]]:
+        ready = [t for t in targets if t.config_dir not in failed_init]
+        # One task per validate and per plan, the longest (plans of configs with many envs) first, so both
+        # workers stay busy until the end; a config's plans may run side by side (-lock=false, own plan files).
+        tasks: list[tuple[ConfigTarget, PlanTarget | None]] = [(t, p) for t in ready for p in t.plans]
+        tasks.sort(key=lambda task: -len(task[0].plans))
+        tasks += [(t, None) for t in ready if not t.plans]  # a plan runs the same validation first
+
+        def work(task: tuple[ConfigTarget, PlanTarget | None]) -> tuple[list[Finding], PlanOutcome | None]:
+            target, plan = task
             worker = self._slots.get()
             try:
-                findings, outcomes = runner.check(target, worker)
+                if plan is None:
+                    return runner.validate(target, worker), None
+                return runner.plan_target(target, plan, worker)
             finally:
                 self._slots.put(worker)
-            if progress:
-                progress(f"{display_path(target.config_dir, self.root)}: {'OK' if not findings else 'problems'}")
-            return target, findings, outcomes
 
-        ready = [t for t in targets if t.config_dir not in failed_init]
         with ThreadPoolExecutor(self.jobs) as pool:
-            for target, findings, outcomes in pool.map(check, ready):
-                result.configs_validated.append(display_path(target.config_dir, self.root))
+            for (target, plan), (findings, outcome) in zip(tasks, pool.map(work, tasks), strict=True):
                 result.findings += findings
-                result.plans += outcomes
-        result.findings = sorted(set(result.findings), key=result.findings.index)  # one finding per file:line
+                if outcome is not None:
+                    result.plans.append(outcome)
+                if plan is None or plan == target.plans[-1]:
+                    result.configs_validated.append(display_path(target.config_dir, self.root))
+                    if progress:
+                        progress(
+                            f"{display_path(target.config_dir, self.root)}: {'OK' if not findings else 'problems'}"
+                        )
+        result.findings = _unique(result.findings)
         result.seconds = time.perf_counter() - started
         return result
 
