@@ -19,7 +19,7 @@ SETUP_STAMP   := $(VENV)/.glueflow-setup
 CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
-.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop \
+.PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop ui \
         test test-sandbox lint fmt scan bench validate-bench test-mutations clean query
 
 help: ## Show this help
@@ -75,6 +75,9 @@ query: $(SETUP_STAMP) ## SQL over the env's catalog (DuckDB locally, Athena on A
 serve: $(SETUP_STAMP) ## Serve the local Glue endpoint, scheduler and S3-event watcher
 	$(GLUEFLOW) serve --env $(ENV)
 
+ui: $(SETUP_STAMP) ## Open the web console of the local runtime (serves it if nothing is serving)
+	$(GLUEFLOW) ui --env $(ENV)
+
 stop: $(SETUP_STAMP) ## Stop the env's local runtime (the background one `make run` started, or `make serve`)
 	$(GLUEFLOW) serve --env $(ENV) --stop
 
@@ -110,6 +113,11 @@ validate-bench: $(SETUP_STAMP) ## Offline IaC checks: catch rate on 47 realistic
 
 test-mutations: $(SETUP_STAMP) ## Every mistake of the IaC mutation catalogue (make test runs a subset)
 	GLUEFLOW_MUTATIONS=all $(BIN)/python -m pytest tests/iac/test_mutations.py $(PYTEST_ARGS)
+
+.PHONY: chaos
+chaos: $(SETUP_STAMP) ## Fault injection (kill -9, races, hostile input) + endpoint load; table: faults, survived, data lost
+	GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS)
+	cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
 	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)

@@ -6,14 +6,22 @@ Configuration (environment variables, set by the Terraform `lambda_starter` modu
   IDEMPOTENCY_BUCKET     bucket for the idempotency markers (S3 conditional writes)
   IDEMPOTENCY_PREFIX     key prefix of the markers (default "idempotency/start_workflow/")
   IDEMPOTENCY_DIR        a directory for file markers instead of S3 (glueflow's local watcher sets this)
-  IDEMPOTENCY_STALE_SECONDS  a marker still "pending" after this long belongs to a dead invocation (default 900)
+  IDEMPOTENCY_STALE_SECONDS  the claim lease: a marker still "pending" after this long belongs to a dead
+                         invocation and is taken over (default 45; must be below the function timeout, so that
+                         Lambda's retry of a timed-out invocation finds the lease expired)
+  GLUE_CALL_BUDGET_SECONDS  the longest one StartWorkflowRun may take with GLUE_CONFIG (default 21); a claim
+                         older than the lease minus this is released rather than used
   AWS_ENDPOINT_URL_GLUE  (botocore's own variable) a Glue endpoint, e.g. glueflow's local one
 
 One invocation starts one workflow run per bucket for all new objects in it, with run properties naming them.
 Each object version is claimed first by a marker written with a conditional put (`If-None-Match: *`), so a
 redelivered event finds the marker and starts nothing. When StartWorkflowRun fails, the markers are released and
-the handler raises, so Lambda's retry (then the DLQ) gets the event again: nothing is lost. A malformed event or
-record is logged and reported in the result, never raised, so it cannot cause a retry loop.
+the handler raises, so Lambda's retry (then the DLQ) gets the event again: nothing is lost. A marker another
+invocation holds ("pending", lease not expired) is not a duplicate yet: the handler raises for it too, so the
+retry either finds it "started" or takes the expired lease over. Glue calls are bounded (GLUE_CONFIG) so that a
+claim is used well inside its lease; a claim too old to start safely is released instead. A corrupt marker is
+taken over like a released one. A malformed event or record is logged and reported in the result, never raised,
+so it cannot cause a retry loop.
 
 Only boto3 (in the Lambda runtime) is needed.
 """
@@ -40,14 +48,21 @@ LOG = logging.getLogger("start_workflow")
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 DEFAULT_MARKER_PREFIX = "idempotency/start_workflow/"
-DEFAULT_STALE_SECONDS = 900  # the Lambda maximum timeout: a pending marker older than this has no live owner
+DEFAULT_STALE_SECONDS = 45.0  # the claim lease; Terraform sets it to the function timeout minus 10 s
 # Glue stores run properties as strings; keep the key list well inside what the console and API handle comfortably.
 MAX_PROPERTY_CHARS = 8000
-_RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+# Bounded so one StartWorkflowRun fits well inside the lease: 2 attempts x (2 s connect + 8 s read) + backoff.
+GLUE_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=8)
+GLUE_CALL_BUDGET_SECONDS = 21.0
+S3_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
 
 class WorkflowStartError(RuntimeError):
     """StartWorkflowRun failed for some objects; their markers were released so a retry can start them."""
+
+
+class ClaimInFlight(RuntimeError):
+    """Another invocation holds the claim of some objects: raise so Lambda retries after its lease."""
 
 
 def log_event(level: int, message: str, **fields: Any) -> None:
@@ -66,7 +81,8 @@ class Settings:
     idempotency_bucket: str | None = None
     idempotency_prefix: str = DEFAULT_MARKER_PREFIX
     idempotency_dir: str | None = None
-    stale_seconds: int = DEFAULT_STALE_SECONDS
+    stale_seconds: float = DEFAULT_STALE_SECONDS
+    start_budget_seconds: float = GLUE_CALL_BUDGET_SECONDS
     glue_endpoint_url: str | None = None
 
     @classmethod
@@ -84,7 +100,8 @@ class Settings:
             idempotency_bucket=environ.get("IDEMPOTENCY_BUCKET") or None,
             idempotency_prefix=prefix if prefix.endswith("/") else prefix + "/",
             idempotency_dir=environ.get("IDEMPOTENCY_DIR") or None,
-            stale_seconds=int(environ.get("IDEMPOTENCY_STALE_SECONDS") or DEFAULT_STALE_SECONDS),
+            stale_seconds=float(environ.get("IDEMPOTENCY_STALE_SECONDS") or DEFAULT_STALE_SECONDS),
+            start_budget_seconds=float(environ.get("GLUE_CALL_BUDGET_SECONDS") or GLUE_CALL_BUDGET_SECONDS),
             glue_endpoint_url=environ.get("AWS_ENDPOINT_URL_GLUE") or None,
         )
 
@@ -165,7 +182,7 @@ class S3Markers:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return None
             raise
-        return Marker(json.loads(response["Body"].read()), response["ETag"])
+        return Marker(_marker_body(response["Body"].read()), response["ETag"])
 
     def _put(self, name: str, body: dict[str, Any], **condition: str) -> bool:
         try:
@@ -209,7 +226,7 @@ class DirectoryMarkers:
             text = (self.directory / name).read_text()
         except FileNotFoundError:
             return None
-        return Marker(json.loads(text), hashlib.md5(text.encode()).hexdigest())
+        return Marker(_marker_body(text), hashlib.md5(text.encode()).hexdigest())
 
     def replace(self, name: str, body: dict[str, Any], etag: str) -> bool:
         import fcntl  # POSIX only; glueflow's local runtime runs on Linux and macOS
@@ -232,6 +249,15 @@ class DirectoryMarkers:
         return Path(path)
 
 
+def _marker_body(raw: str | bytes) -> dict[str, Any]:
+    """A marker's JSON; one that cannot be read (truncated, edited) is "corrupt" and claimable again."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return {"state": "corrupt"}
+    return body if isinstance(body, dict) else {"state": "corrupt"}
+
+
 def marker_name(obj: S3Object) -> str:
     """A fixed-length name per object version (S3 keys can be 1024 bytes; the marker prefix adds more)."""
     return hashlib.sha256(obj.identity.encode()).hexdigest() + ".json"
@@ -244,8 +270,9 @@ class Claim:
     duplicate_of: dict[str, Any] | None = None  # the existing marker when this version was already handled
 
 
-def claim(markers: Any, obj: S3Object, stale_seconds: int, now: float) -> Claim:
-    """Claim one object version; a marker left "released" or stale "pending" is taken over atomically."""
+def claim(markers: Any, obj: S3Object, stale_seconds: float, now: float) -> Claim:
+    """Claim one object version; a marker left "released", "corrupt" or "pending" past its lease is taken over
+    atomically (a conditional write on the marker's ETag)."""
     name = marker_name(obj)
     pending = {"state": "pending", "claimed_at": now, **obj.as_dict()}
     if markers.create(name, pending):
@@ -254,10 +281,17 @@ def claim(markers: Any, obj: S3Object, stale_seconds: int, now: float) -> Claim:
     if existing is None:  # released and removed between our two calls; try once more
         return Claim(obj, name) if markers.create(name, pending) else Claim(obj, name, {"state": "pending"})
     body = existing.body
-    stale = body.get("state") == "pending" and now - float(body.get("claimed_at", 0)) > stale_seconds
-    if (body.get("state") == "released" or stale) and markers.replace(name, pending, existing.etag):
+    stale = body.get("state") == "pending" and now - _number(body.get("claimed_at")) > stale_seconds
+    if (body.get("state") in ("released", "corrupt") or stale) and markers.replace(name, pending, existing.etag):
         return Claim(obj, name)
     return Claim(obj, name, body)
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 # --- the handler -------------------------------------------------------------------------------------------
@@ -269,9 +303,16 @@ class Result:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    in_flight: list[dict[str, Any]] = field(default_factory=list)  # claimed by another invocation: retried
 
     def as_dict(self) -> dict[str, list[dict[str, Any]]]:
-        return {"started": self.started, "skipped": self.skipped, "duplicates": self.duplicates, "errors": self.errors}
+        return {
+            "started": self.started,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+            "in_flight": self.in_flight,
+        }
 
 
 def run_properties(bucket: str, objects: list[S3Object]) -> dict[str, str]:
@@ -301,11 +342,12 @@ def handle(
     result = Result()
     records = _records(event, result)
     accepted = _accepted_objects(records, settings, result)
-    claims = _claims(accepted, settings, markers, now(), result)
+    claimed_at = now()
+    claims = _claims(accepted, settings, markers, claimed_at, result)
     failures = [
         failure
         for bucket, group in _by_bucket(claims).items()
-        if (failure := _start(bucket, group, settings, glue, markers, now(), result))
+        if (failure := _start(bucket, group, settings, glue, markers, now(), result, claimed_at))
     ]
     log_event(
         logging.INFO,
@@ -315,6 +357,9 @@ def handle(
     )
     if failures:
         raise WorkflowStartError("; ".join(failures))
+    if result.in_flight:
+        keys = ", ".join(f"{o['bucket']}/{o['key']}" for o in result.in_flight)
+        raise ClaimInFlight(f"{len(result.in_flight)} object(s) claimed by another invocation, retry later: {keys}")
     return result.as_dict()
 
 
@@ -373,6 +418,10 @@ def _claims(objects: list[S3Object], settings: Settings, markers: Any, now: floa
             "state": item.duplicate_of.get("state"),
             "run_id": item.duplicate_of.get("run_id"),
         }
+        if duplicate["state"] == "pending":  # not started yet: the holder may die, so this is no duplicate
+            log_event(logging.INFO, "object claimed by another invocation", **duplicate)
+            result.in_flight.append(duplicate)
+            continue
         log_event(logging.INFO, "duplicate delivery ignored", **duplicate)
         result.duplicates.append(duplicate)
     return claims
@@ -386,11 +435,22 @@ def _by_bucket(claims: list[Claim]) -> dict[str, list[Claim]]:
 
 
 def _start(
-    bucket: str, group: list[Claim], settings: Settings, glue: Any, markers: Any, now: float, result: Result
+    bucket: str,
+    group: list[Claim],
+    settings: Settings,
+    glue: Any,
+    markers: Any,
+    now: float,
+    result: Result,
+    claimed_at: float | None = None,
 ) -> str | None:
     """Start one run for the bucket's objects; on failure release their markers and return the reason."""
     objects = [c.obj for c in group]
     try:
+        if claimed_at is not None and now - claimed_at + settings.start_budget_seconds > settings.stale_seconds:
+            # The call might outlive the lease, and another invocation could then take the claim over and start
+            # a second run: give the claim back and let the retry start it.
+            raise TimeoutError(f"claim lease of {settings.stale_seconds:g}s too close to expiry to start safely")
         response = glue.start_workflow_run(Name=settings.workflow_name, RunProperties=run_properties(bucket, objects))
     except Exception as exc:
         for item in group:
@@ -432,12 +492,12 @@ def build_handler(environ: Mapping[str, str]) -> Callable[[Any, Any], dict[str, 
         aws_session_token=environ.get("AWS_SESSION_TOKEN"),
         region_name=environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION"),
     )
-    glue = session.client("glue", endpoint_url=settings.glue_endpoint_url, config=_RETRIES)
+    glue = session.client("glue", endpoint_url=settings.glue_endpoint_url, config=GLUE_CONFIG)
     if settings.idempotency_dir:
         markers: Any = DirectoryMarkers(settings.idempotency_dir)
     else:
         markers = S3Markers(
-            session.client("s3", config=_RETRIES), str(settings.idempotency_bucket), settings.idempotency_prefix
+            session.client("s3", config=S3_CONFIG), str(settings.idempotency_bucket), settings.idempotency_prefix
         )
 
     def bound(event: Any, context: Any = None) -> dict[str, list[dict[str, Any]]]:

@@ -83,6 +83,19 @@ data "aws_iam_policy_document" "glue" {
     resources = [for b in local.writable : "${local.s3}${b}/*"]
   }
 
+  # The S3-event Lambdas keep their idempotency markers in the temp bucket, which jobs may write: without this a
+  # job could forge "started" (an upload never starts a run) or delete markers (a redelivery starts a second run).
+  dynamic "statement" {
+    for_each = length(var.lambda_roles) > 0 ? [1] : []
+
+    content {
+      sid       = "NoLambdaIdempotencyMarkers"
+      effect    = "Deny"
+      actions   = ["s3:PutObject*", "s3:DeleteObject*", "s3:GetObject*", "s3:RestoreObject"]
+      resources = [for r in values(var.lambda_roles) : "${local.s3}${r.idempotency_bucket}/${r.idempotency_prefix}*"]
+    }
+  }
+
   statement {
     sid       = "UseDeploymentKey"
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]

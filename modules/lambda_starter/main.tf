@@ -49,6 +49,9 @@ resource "aws_lambda_function" "this" {
       KEY_SUFFIX         = var.key_filter.suffix
       IDEMPOTENCY_BUCKET = var.idempotency.bucket
       IDEMPOTENCY_PREFIX = var.idempotency.prefix
+      # The claim lease: below the timeout, so Lambda's retry of a timed-out invocation finds it expired (and takes
+      # the claim over); the handler's bounded Glue call (21 s at most) fits inside it.
+      IDEMPOTENCY_STALE_SECONDS = var.settings.timeout_seconds - 10
     }
   }
 

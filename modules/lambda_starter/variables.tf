@@ -97,10 +97,10 @@ variable "log_retention_days" {
 }
 
 variable "settings" {
-  description = "Runtime settings: reserved concurrency (caps parallel workflow starts), timeout in seconds, memory in MB and retries of failed async invocations before the DLQ."
+  description = "Runtime settings: reserved concurrency (caps parallel workflow starts), timeout in seconds (40..900; the idempotency claim lease is the timeout minus 10 s), memory in MB and retries of failed async invocations before the DLQ."
   type = object({
     reserved_concurrent_executions = optional(number, 5)
-    timeout_seconds                = optional(number, 30)
+    timeout_seconds                = optional(number, 60)
     memory_mb                      = optional(number, 256)
     maximum_retry_attempts         = optional(number, 2)
   })
@@ -109,11 +109,11 @@ variable "settings" {
   validation {
     condition = (
       var.settings.reserved_concurrent_executions >= 1 &&
-      var.settings.timeout_seconds >= 1 && var.settings.timeout_seconds <= 900 &&
+      var.settings.timeout_seconds >= 40 && var.settings.timeout_seconds <= 900 &&
       var.settings.memory_mb >= 128 && var.settings.memory_mb <= 10240 &&
       var.settings.maximum_retry_attempts >= 0 && var.settings.maximum_retry_attempts <= 2
     )
-    error_message = "reserved_concurrent_executions >= 1, timeout_seconds 1..900, memory_mb 128..10240, maximum_retry_attempts 0..2."
+    error_message = "reserved_concurrent_executions >= 1, timeout_seconds 40..900 (the claim lease is the timeout minus 10 s and must hold one bounded Glue call of 21 s), memory_mb 128..10240, maximum_retry_attempts 0..2."
   }
 }
 

@@ -106,7 +106,7 @@ def test_join_and_relationalize(glue: GlueHarness) -> None:
     assert by_person == {("p1", "o1"): ["email"], ("p3", "o1"): ["fax", "tw"], ("p3", "o2"): ["fax", "tw"]}
 
 
-def test_resolve_choice_cast_make_cols_project(glue: GlueHarness) -> None:
+def test_resolve_choice_cast_make_cols_project(glue: GlueHarness, capsys: pytest.CaptureFixture[str]) -> None:
     records = [
         {"provider_id": 10, "city": "A"},
         {"provider_id": "x-7", "city": "B"},
@@ -114,6 +114,9 @@ def test_resolve_choice_cast_make_cols_project(glue: GlueHarness) -> None:
     ]
     glue.put(f"{RAW}/medicare/part-0.json", _jsonl(records))
     glue.run("resolve_choice", {"--input_path": f"{RAW}/medicare/", "--output_path": f"{OUT}/medicare/"})
+    schema = capsys.readouterr().out
+    assert "|-- provider_id: choice\n|    |-- int\n|    |-- long\n|    |-- string\n" in schema
+    assert "|-- city: string" in schema
     out = glue.path(f"{OUT}/medicare")
     cast = {r["city"]: r["provider_id"] for r in pq.read_table(out / "cast").to_pylist()}
     assert cast == {"A": 10, "B": None, "C": 3000000000}
@@ -123,7 +126,22 @@ def test_resolve_choice_cast_make_cols_project(glue: GlueHarness) -> None:
     assert by_city["A"]["provider_id_int"] == 10 and by_city["A"]["provider_id_string"] is None
     assert by_city["B"]["provider_id_string"] == "x-7" and by_city["C"]["provider_id_long"] == 3000000000
     project = {r["city"]: r["provider_id"] for r in pq.read_table(out / "project").to_pylist()}
-    assert project == {"A": None, "B": None, "C": 3000000000}
+    assert project == {"A": 10, "B": None, "C": 3000000000}  # every value projected to long; "x-7" cannot be
+
+
+def test_resolve_choice_match_catalog(glue: GlueHarness) -> None:
+    records = [
+        {"provider_id": 10, "city": "A"},
+        {"provider_id": "x-7", "city": "B"},
+        {"provider_id": "12", "city": "C"},
+    ]
+    glue.put(f"{RAW}/providers_json/p.json", _jsonl(records))
+    _table(glue, "providers_typed", [("provider_id", "bigint"), ("city", "string")], f"{RAW}/providers_json/", "json")
+    glue.run("match_catalog", {"--database": DATABASE, "--input_path": f"{RAW}/providers_json/",
+                               "--output_path": f"{OUT}/providers_typed/"})  # fmt: skip
+    table = pq.read_table(glue.path(f"{OUT}/providers_typed"))
+    assert str(table.schema.field("provider_id").type) == "int64"
+    assert {r["city"]: r["provider_id"] for r in table.to_pylist()} == {"A": 10, "B": None, "C": 12}
 
 
 ORDERS = "order_id,order_date,amount\nA1,2024-01-05,10.5\nA2,2024-02-10,20\nA3,2024-02-11,5.25\nA4,2024-03-01,7\nA5,2023-12-31,100\n"

@@ -197,22 +197,63 @@ def test_a_failed_start_releases_the_marker_so_the_retry_starts_the_run(
     assert len(aws["glue"].get_workflow_runs(Name="not-created-yet")["Runs"]) == 1
 
 
-def test_a_fresh_pending_marker_is_a_duplicate_but_a_stale_one_is_taken_over(
+def test_a_fresh_pending_marker_is_retried_and_one_past_its_lease_is_taken_over(
     handler_module: ModuleType, s3_event: Any, aws: dict[str, Any]
 ) -> None:
-    """A crashed invocation leaves "pending": within the Lambda timeout another one may still own it; after, not."""
+    """Finding 3: a crashed invocation leaves "pending". Within the lease another invocation may still own it, so
+    the handler raises (Lambda retries) instead of calling it a duplicate; past the lease, the claim is taken over."""
     markers = _s3_markers(handler_module, aws)
     obj = handler_module.S3Object(RAW, "incoming/a.csv", "v1", 1)
     markers.create(handler_module.marker_name(obj), {"state": "pending", "claimed_at": 1000.0})
     event = s3_event((RAW, "incoming/a.csv", "v1"))
-    settings = _settings(handler_module, stale_seconds=900)
+    settings = _settings(handler_module, stale_seconds=45)
 
-    fresh = handler_module.handle(event, settings, aws["glue"], markers, now=lambda: 1500.0)
-    stale = handler_module.handle(event, settings, aws["glue"], markers, now=lambda: 2000.0)
+    with pytest.raises(handler_module.ClaimInFlight):
+        handler_module.handle(event, settings, aws["glue"], markers, now=lambda: 1030.0)
+    retried = handler_module.handle(event, settings, aws["glue"], markers, now=lambda: 1046.0)
 
-    assert fresh["duplicates"][0]["state"] == "pending" and fresh["started"] == []
-    assert len(stale["started"]) == 1
+    assert len(retried["started"]) == 1 and retried["duplicates"] == []
     assert len(_runs(aws)) == 1
+
+
+def test_the_lease_is_shorter_than_the_function_timeout_and_glue_calls_fit_in_it(handler_module: ModuleType) -> None:
+    """Finding 3: Lambda retries a timed-out invocation only after the timeout, so a lease below the timeout has
+    expired by then; and one bounded StartWorkflowRun fits inside the lease."""
+    main_tf = (Path(__file__).resolve().parents[2] / "modules" / "lambda_starter" / "main.tf").read_text()
+    assert "IDEMPOTENCY_STALE_SECONDS = var.settings.timeout_seconds - 10" in main_tf
+    config = handler_module.GLUE_CONFIG
+    attempts = config.retries["total_max_attempts"]
+    assert attempts * (config.connect_timeout + config.read_timeout) <= handler_module.GLUE_CALL_BUDGET_SECONDS
+    assert handler_module.GLUE_CALL_BUDGET_SECONDS < handler_module.DEFAULT_STALE_SECONDS < 60
+
+
+def test_a_claim_too_old_to_start_safely_is_released_for_the_retry(
+    handler_module: ModuleType, s3_event: Any, aws: dict[str, Any]
+) -> None:
+    markers = _s3_markers(handler_module, aws)
+    event = s3_event((RAW, "incoming/slow.csv", "v1"))
+    settings = _settings(handler_module, stale_seconds=45)
+    clock = iter([1000.0, 1030.0, 1030.0])  # claimed at 1000; by the start 30 s went by (slow S3 calls)
+
+    with pytest.raises(handler_module.WorkflowStartError, match="lease"):
+        handler_module.handle(event, settings, aws["glue"], markers, now=lambda: next(clock))
+    marker = markers.get(handler_module.marker_name(handler_module.S3Object(RAW, "incoming/slow.csv", "v1", 1)))
+    assert marker.body["state"] == "released" and _runs(aws) == []
+    again = handler_module.handle(event, settings, aws["glue"], markers, now=lambda: 1100.0)
+    assert len(again["started"]) == 1
+
+
+def test_a_corrupt_marker_is_taken_over_not_dead_lettered(
+    handler_module: ModuleType, s3_event: Any, aws: dict[str, Any]
+) -> None:
+    """Finding 9: a marker that is not JSON made every delivery fail (and end in the dead letters)."""
+    markers = _s3_markers(handler_module, aws)
+    obj = handler_module.S3Object(RAW, "incoming/c.csv", "v1", 1)
+    aws["s3"].put_object(Bucket=markers.bucket, Key=markers.prefix + handler_module.marker_name(obj), Body=b"{trunc")
+    result = handler_module.handle(
+        s3_event((RAW, "incoming/c.csv", "v1")), _settings(handler_module), aws["glue"], markers
+    )
+    assert len(result["started"]) == 1 and len(_runs(aws)) == 1
 
 
 def test_file_markers_give_the_same_idempotency(

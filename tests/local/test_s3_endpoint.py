@@ -149,6 +149,13 @@ def test_keys_are_confined_to_their_bucket_folder(s3: Any, served: tuple[S3Endpo
     with pytest.raises(ClientError) as bad_bucket:
         s3.put_object(Bucket="..", Key="x", Body=b"1")
     assert bad_bucket.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 404)
+    (root / BUCKET / "file-link.txt").symlink_to(outside / "secret.txt")
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    assert not [k for k in listed if "link" in k]
+    with pytest.raises(ClientError) as linked:
+        s3.get_object(Bucket=BUCKET, Key="file-link.txt")
+    assert code(linked) == "AccessDenied"
+    (root / BUCKET / "file-link.txt").unlink()
     assert (outside / "secret.txt").read_text() == "not yours"
     assert sorted(p for p in root.parent.rglob("*") if "s3-scratch" not in p.parts) == before
 

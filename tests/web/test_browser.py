@@ -160,6 +160,17 @@ def test_node_colours_change_during_the_run_without_a_reload(watched: dict[str, 
     assert page.locator('g.node[data-node="handle_errors"]').get_attribute("data-state") == "SUCCEEDED"
     assert page.locator('g.node[data-node="aggregate_sales"]').get_attribute("data-state") == "NOT_RUN"
     assert page.locator('[data-field="status"]').first.text_content() == "COMPLETED"
+    # the path the run went: the FAILED branch's trigger fired and its edges are drawn as taken, the other not
+    assert page.locator('g.node[data-node="cleaning_failed"]').get_attribute("data-state") == "FIRED"
+    assert page.locator('g.node[data-node="cleaned"]').get_attribute("data-state") == ""
+    ids = dict(page.locator("g.node").evaluate_all("nodes => nodes.map(n => [n.dataset.node, n.dataset.nodeId])"))
+
+    def taken(source: str, target: str) -> bool:
+        edge = page.locator(f'g.edge[data-source="{ids[source]}"][data-target="{ids[target]}"]')
+        return "taken" in edge.get_attribute("class").split()
+
+    assert taken("clean_sales", "cleaning_failed") and taken("cleaning_failed", "handle_errors")
+    assert not taken("clean_sales", "cleaned") and not taken("aggregate_sales", "either_branch_done")
 
 
 def test_the_failed_node_shows_its_error_and_log(watched: dict[str, Any]) -> None:

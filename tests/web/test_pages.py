@@ -74,6 +74,9 @@ def test_the_run_page_colours_nodes_by_state_and_shows_the_failure(console: Cons
     assert status == 200
     states = dict(re.findall(r'data-node="([^"]+)" data-type="(?:JOB|CRAWLER)" data-state="(\w*)"', html))
     assert states == {"landing": "SUCCEEDED", "prepare": "SUCCEEDED", "boom": "FAILED", "cleanup": "SUCCEEDED"}
+    triggers = dict(re.findall(r'data-node="([^"]+)" data-type="TRIGGER" data-state="(\w*)"', html))
+    assert triggers == dict.fromkeys(("go", "landed", "prepared", "boom_failed"), "FIRED")
+    assert html.count('class="edge taken"') == 7  # every edge: the run went all the way
     ids = _node_ids(console)
     boom = _section(html, ids[console.physical("boom")])
     error = re.search(r'<pre class="error-message">(.*?)</pre>', boom, re.S)[1]  # the job run's ErrorMessage

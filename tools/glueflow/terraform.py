@@ -23,6 +23,7 @@ from typing import IO
 
 from glueflow.errors import GlueflowError
 from glueflow.glue import ExitCode
+from glueflow.settings import Settings
 from glueflow.spec.deployment import Deployment
 
 Sink = Callable[[str], None]
@@ -56,7 +57,7 @@ def bundled_command() -> list[str]:
 def resolve_binary(environ: dict[str, str] | None = None) -> list[str]:
     """$TERRAFORM_BIN, else `terraform` on PATH, else the bundled Terraform."""
     environ = dict(os.environ if environ is None else environ)
-    explicit = environ.get("TERRAFORM_BIN")
+    explicit = Settings.from_environ(environ).terraform_bin
     if explicit:
         found = shutil.which(explicit, path=environ.get("PATH"))
         if found is None:
@@ -307,7 +308,7 @@ def require_aws_env(deployment: Deployment, command: str) -> None:
 
 def plugin_cache_dir(deployment: Deployment) -> Path:
     """Providers are downloaded once per machine and shared by every env and the bootstrap configuration."""
-    return Path(os.environ.get("TF_PLUGIN_CACHE_DIR") or deployment.root / "build" / ".terraform-plugin-cache")
+    return deployment.settings.tf_plugin_cache_dir or deployment.root / "build" / ".terraform-plugin-cache"
 
 
 def for_deployment(deployment: Deployment, *, binary: Sequence[str] | None = None, **sinks: Sink) -> TerraformRunner:

@@ -16,6 +16,7 @@ from glueflow_lib.sinks import write_parquet
 from glueflow_lib.sources import CORRUPT, SOURCE_FILE
 
 REASON = "_quarantine_reason"
+REPLACEMENT = "\ufffd"  # what a decoder puts in place of bytes that are not UTF-8
 ISO_DATE = "yyyy-MM-dd"
 
 
@@ -73,7 +74,8 @@ def typed(column: Column) -> Any:
 
 def check_columns(df: Any, columns: Sequence[Column], typed_prefix: str = "_typed_") -> Any:
     """`df` plus each typed column (named `typed_prefix` + name) plus `_quarantine_reason`: null when the row
-    parses, else every problem of the row (a line with the wrong field count: "malformed line ..."), '; '-joined.
+    parses, else every problem of the row (a line with the wrong field count: "malformed line ..."; bytes that
+    are not UTF-8: "line is not valid UTF-8 text"), '; '-joined.
 
     `parse_columns` before the split: use it to add further reasons and split once (one scan, one cache).
     Each value is trimmed and parsed once, in a projection of its own, and the reason refers to those results:
@@ -91,6 +93,11 @@ def check_columns(df: Any, columns: Sequence[Column], typed_prefix: str = "_type
         *[_typed(c).alias(v) for c, v in zip(columns, values)],
     )
     problems = [_problem(c, F.col(t), F.col(f"`{v}`")) for c, t, v in zip(columns, trimmed, values)]
+    # Bytes that are not UTF-8 reach Spark as U+FFFD: the row would be written with its text changed.
+    not_utf8 = F.lit(False)
+    for name in [c for c in df.columns if c != SOURCE_FILE]:
+        not_utf8 = not_utf8 | F.coalesce(F.col(f"`{name}`").contains(REPLACEMENT), F.lit(False))
+    problems.append(F.when(not_utf8, F.lit("line is not valid UTF-8 text")))
     if CORRUPT in df.columns:
         expected = len([c for c in df.columns if c not in (CORRUPT, SOURCE_FILE)])
         malformed = F.format_string(f"malformed line (expected {expected} fields): %s", F.col(CORRUPT))
@@ -145,6 +152,18 @@ def unconvertible(frame: Any, mappings: Sequence[Sequence[str]]) -> tuple[Any, A
 
         good = DynamicFrame.fromDF(good, frame.glue_ctx, frame.name)
     return good, rejected
+
+
+def malformed_lines(lines: Any) -> tuple[Any, Any]:
+    """Split the output of `read_csv_files`/`read_table_lines`: (the well-formed lines with their columns, the
+    lines whose field count is wrong, with `_corrupt_record`, `_source_file` and a `_quarantine_reason`)."""
+    from pyspark.sql import functions as F
+
+    bad = F.col(CORRUPT).isNotNull()
+    expected = len([c for c in lines.columns if c not in (CORRUPT, SOURCE_FILE)])
+    reason = F.format_string(f"malformed line (expected {expected} fields): %s", F.col(CORRUPT))
+    good = lines.filter(~bad).drop(CORRUPT, SOURCE_FILE)
+    return good, lines.filter(bad).withColumn(REASON, reason)
 
 
 def reject(df: Any, condition: Any, reason: Any) -> tuple[Any, Any]:

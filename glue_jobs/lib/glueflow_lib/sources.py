@@ -6,6 +6,7 @@
 - `read_csv_files`: raw CSV files read line by line as strings, so no line is lost: a line with the wrong
   number of fields keeps its text in `_corrupt_record` (Spark would otherwise truncate or pad it, and a one-line
   file would be swallowed as a header). Pair it with `glueflow_lib.quarantine.parse_columns`.
+- `read_table_lines`: the same for a crawled CSV catalog table (its files, header and separator).
 """
 
 from __future__ import annotations
@@ -149,3 +150,33 @@ def csv_lines(frame: Any, columns: Sequence[str], header: bool = True) -> Any:
             is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
         lines = lines.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
     return lines
+
+
+def read_table_lines(job: JobContext, database: str, table: str) -> Any:
+    """A crawled CSV table as its data columns (strings) + `_corrupt_record` + `_source_file`, line by line.
+
+    The table's location, columns, header and delimiter come from the Data Catalog (GetTable: Glue's, or the
+    local endpoint's). Glue's and Spark's CSV readers would silently drop a line's extra fields (and pad missing
+    ones); read this way such a line keeps its whole text in `_corrupt_record`, so it can be quarantined.
+    """
+    import boto3
+    from pyspark.sql import functions as F
+
+    found = boto3.client("glue").get_table(DatabaseName=database, Name=table)["Table"]
+    descriptor = found["StorageDescriptor"]
+    columns = [c["Name"] for c in descriptor["Columns"]]
+    serde = descriptor.get("SerdeInfo", {}).get("Parameters", {})
+    skip = found.get("Parameters", {}).get("skip.header.line.count") or descriptor.get("Parameters", {}).get(
+        "skip.header.line.count"
+    )
+    job.spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")  # see _read_csv_local
+    df = job.spark.read.csv(
+        descriptor["Location"],
+        schema=_string_schema(columns),
+        header=bool(skip) and int(skip) >= 1,
+        sep=serde.get("field.delim", serde.get("separatorChar", ",")),
+        mode="PERMISSIVE",
+        columnNameOfCorruptRecord=CORRUPT,
+        recursiveFileLookup=True,
+    )
+    return df.withColumn(SOURCE_FILE, F.input_file_name())

@@ -106,3 +106,130 @@ def copy(source: str, target: str) -> None:
         raise ValueError(f"copy between s3 and local paths is not supported: {source} → {target}")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
+
+
+# --- atomic outputs ----------------------------------------------------------------------------------------
+# A job's output is written aside, then swapped in only when the write succeeded, so a crash, a kill -9 or a
+# failure at any moment leaves the previous output whole and readable, and the catalog (which names the
+# folder, not its files) never points at a half-written or emptied location. On S3 (Glue) objects cannot be
+# renamed and Spark's own overwrite is used; the swap is for local paths (the local runtime's buckets).
+
+STAGING_MARK = ".glueflow-staging-"
+RETIRED_MARK = ".glueflow-retired-"
+FAULT_ENV = "GLUEFLOW_FAULT"  # the fault-injection suite: SIGKILL this process at a named point
+
+
+def _fault(point: str) -> None:
+    if os.environ.get(FAULT_ENV) == point:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _local(path: str) -> Path:
+    return Path(
+        path[len("file://") :]
+        if path.startswith("file://")
+        else path[len("file:") :]
+        if path.startswith("file:")
+        else path
+    )
+
+
+def _exchange_call() -> Any:
+    """renameat2(RENAME_EXCHANGE) on Linux, renamex_np(RENAME_SWAP) on macOS: swap two paths in one step."""
+    import ctypes
+    import sys
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        return lambda a, b: libc.renamex_np(a, b, 0x2)
+    if hasattr(libc, "renameat2"):
+        return lambda a, b: libc.renameat2(-100, a, -100, b, 0x2)  # AT_FDCWD, RENAME_EXCHANGE
+    return None
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Atomically swap two existing paths (both stay valid at every instant).
+
+    Hand-written with ctypes because the standard library has no RENAME_EXCHANGE; where the kernel lacks it the
+    swap falls back to two renames, with a window of microseconds in which `second` does not exist."""
+    call = _exchange_call()
+    if call is not None and call(os.fsencode(first), os.fsencode(second)) == 0:
+        return
+    aside = second.with_name(f".{second.name}{RETIRED_MARK}swap")
+    os.rename(second, aside)
+    os.rename(first, second)
+    os.rename(aside, first)
+
+
+def _staging_path(target: Path) -> Path:
+    import uuid
+
+    return target.with_name(f".{target.name}{STAGING_MARK}{uuid.uuid4().hex[:12]}")
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Make `staging` the content of `target` in one atomic step, then drop what it replaced."""
+    if not target.exists():
+        os.rename(staging, target)  # atomic; nothing to preserve
+        return
+    exchange(staging, target)
+    retired = target.with_name(f".{target.name}{RETIRED_MARK}{staging.name[-12:]}")
+    os.rename(staging, retired)  # `staging` now holds the previous output
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _clear_leftovers(target: Path) -> None:
+    """Staging folders of writes that crashed (they are hidden, so no reader ever saw them)."""
+    for leftover in target.parent.glob(f".{target.name}.glueflow-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_atomically(path: str, write: Any, *, partitioned: bool = False) -> None:
+    """Call `write(staging_path)` to produce the new output, then swap it in at `path`.
+
+    Without `partitioned` the whole folder is replaced at once. With it (dynamic partition overwrite), each
+    partition folder written (`day=2024-01-15/`, nested ones too) replaces its namesake atomically and the other
+    partitions stay. If `write` raises or the process dies, `path` is untouched. s3:// paths are written in place.
+    """
+    if is_s3(path):
+        write(path)
+        return
+    target = _local(path.rstrip("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(target)
+    staging = _staging_path(target)
+    try:
+        write(str(staging))
+        _fault("write.before_swap")
+        if partitioned:
+            _publish_partitions(staging, target)
+        else:
+            _publish(staging, target)
+        _fault("write.after_swap")
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _partition_folders(root: Path) -> list[Path]:
+    """The deepest `key=value` folders under `root` (the partitions a write produced)."""
+    leaves = []
+    for folder, dirs, _ in os.walk(root):
+        dirs[:] = [d for d in dirs if "=" in d and not d.startswith(HIDDEN_PREFIXES)]
+        here = Path(folder)
+        if here != root and not dirs:
+            leaves.append(here)
+    return leaves
+
+
+def _publish_partitions(staging: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for partition in _partition_folders(staging):
+        destination = target / partition.relative_to(staging)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        _publish(partition, destination)
+        _fault("write.between_partitions")
+    for marker in staging.glob("_SUCCESS"):
+        os.replace(marker, target / marker.name)

@@ -181,3 +181,46 @@ def test_an_event_trigger_fires_on_size_or_window_whichever_comes_first(
             consumer.deliver_due(when)
 
     assert started == fired
+
+
+def test_an_event_offered_before_a_crash_is_delivered_after_the_restart(tmp_path: Path) -> None:
+    """Finding 5: the event was kept in memory only; the outbox in the store survives the process."""
+    delivered: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        delivered.extend(r["s3"]["object"]["key"] for r in event["Records"])
+        return {"started": [{"run_id": "wr_1"}]}
+
+    upload = _object(tmp_path, "in/a.csv")
+    crashed = LambdaConsumer("fn", KeyFilter(BUCKET, "in/", ""), handler, tmp_path)
+    crashed.offer(upload, "us-east-1", 0.0)  # recorded, then the process dies before delivering it
+
+    restarted = LambdaConsumer("fn", KeyFilter(BUCKET, "in/", ""), handler, tmp_path)
+    assert restarted.pending == 1
+    restarted.offer(upload, "us-east-1", 1.0)  # rescanned after the restart: the same version, not a second event
+    restarted.deliver_due(1.0)
+
+    assert delivered == ["in/a.csv"] and restarted.pending == 0
+
+
+def test_an_event_batch_survives_a_restart_with_its_window(tmp_path: Path) -> None:
+    started: list[list[str]] = []
+
+    def start_run(workflow: str, properties: dict[str, str], condition: dict[str, int]) -> str:
+        started.append(json.loads(properties["aws:eventIds"]))
+        return "wr_1"
+
+    def consumer() -> EventTriggerConsumer:
+        return EventTriggerConsumer(
+            "wf", "trigger", KeyFilter(BUCKET, "in/", ""), EventBatch(3, 10.0), start_run, state_dir=tmp_path
+        )
+
+    consumer().offer(_object(tmp_path, "in/0.json"), "us-east-1", 0.0)
+    restarted = consumer()
+    restarted.offer(_object(tmp_path, "in/1.json"), "us-east-1", 5.0)
+    restarted.deliver_due(9.9)
+    assert started == []
+    restarted.deliver_due(10.0)  # the window opened by the event that arrived before the restart
+    assert [len(ids) for ids in started] == [2]
+    consumer().deliver_due(100.0)  # a later restart does not fire the delivered batch again
+    assert len(started) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -13,6 +12,7 @@ from glueflow.cli.console import out
 from glueflow.cli.options import EnvOption, PipelineOption
 from glueflow.errors import GlueflowError
 from glueflow.glue import ExitCode
+from glueflow.settings import Settings
 from glueflow.spec import load_deployment
 
 
@@ -71,7 +71,7 @@ def print_summary(summary: terraform.PlanSummary, *, root: object = None) -> Non
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return Settings.from_environ().ci
 
 
 def confirm(question: str, *, yes: bool, ci_answers: bool = True) -> None:

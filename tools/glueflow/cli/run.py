@@ -65,7 +65,7 @@ def command(
     with api_errors(environment):
         if environment.kind == "aws":
             check_credentials(aws_session(environment), environment)
-        with connect_glue(deployment, provision=True) as connection:
+        with connect_glue(deployment, provision=True, light=True) as connection:
             code = _start_and_follow(connection, workflows, run_properties, follow)
     raise typer.Exit(code)
 

@@ -57,7 +57,7 @@ def command(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if background:  # see local/services/background.py: no event sources, retire when idle
-        idle = runtime_in_background.idle_seconds()
+        idle = deployment.settings.background_idle_seconds
         settings = ServeSettings(port=port, scheduler=False, watcher=False, spare_idle_seconds=idle)
     else:
         settings = ServeSettings(port=port, scheduler=schedules)

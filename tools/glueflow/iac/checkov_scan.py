@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from glueflow.errors import GlueflowError
+from glueflow.settings import Settings
 
 # Our policies ship beside the package (tools/checkov_policies), whatever tree is scanned.
 POLICY_DIR = Path(__file__).resolve().parents[2] / "checkov_policies"
@@ -62,7 +63,7 @@ class ScanResult:
 def checkov_binary(root: Path) -> Path:
     """checkov lives in .venv-checkov (its pins clash with ours), beside the scanned repo or beside our own venv;
     GLUEFLOW_CHECKOV overrides."""
-    override = os.environ.get("GLUEFLOW_CHECKOV")
+    override = Settings.from_environ().checkov
     venvs = [root / ".venv-checkov", Path(sys.prefix).parent / ".venv-checkov"]
     candidates = [Path(override)] if override else [venv / "bin" / "checkov" for venv in venvs]
     found = shutil.which("checkov")

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from glueflow.glue import JobRunState, job_kind
 from glueflow.local.java import java_home
+from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
 REPLACEMENT_NICE = 10
@@ -134,6 +135,7 @@ class JobProcess:
         sink = launch.log_path.open("ab")
         age = time.time() - self.started
         warm = "warm spare" if self.ready else ("spare still warming" if self.spark else "new process")
+        self.ready_file.unlink(missing_ok=True)  # taken: `processes/spares/ready-*` lists waiting spares only
         warm += f", started {age:.1f}s ago"
         sink.write(f"glueflow: job run {launch.job_run_id} ({launch.kind}, {warm})\n".encode())
         with self._sink_lock:
@@ -178,6 +180,7 @@ class JobProcess:
 
     def retire(self) -> None:
         """Dismiss an unassigned spare."""
+        self.ready_file.unlink(missing_ok=True)
         with contextlib.suppress(BrokenPipeError, OSError):
             assert self.popen.stdin is not None
             self.popen.stdin.close()
@@ -204,17 +207,17 @@ class JobProcess:
         return JobOutcome(JobRunState.FAILED, message)
 
 
-JIT_SETTING = "GLUEFLOW_JIT"  # c1 | tiered | auto (the default): which JIT a Spark job's JVM runs with
+JIT_SETTING = VARIABLES["jit"].name  # c1 | tiered | auto (the default): which JIT a Spark job's JVM runs with
 TIERED_INPUT_BYTES = 32 << 20
 
 
-def choose_jit(paths: list[str], s3_root: Path, processed: set[str]) -> str:
+def choose_jit(paths: list[str], s3_root: Path, processed: set[str], setting: str | None = None) -> str:
     """C1 for small inputs (a spare: starts and warms fastest), full tiered compilation once a job has at least
     TIERED_INPUT_BYTES to read: it costs ~3 s more at start and saves far more on a long scan (measured by
     `make bench`). The input is what the job's argument paths under the local buckets hold, less the files a
     committed bookmark says were processed (a bookmarked rerun reads only the new ones), and less Parquet, which
     is what jobs write (their outputs sit under the same arguments) and is cheap to scan."""
-    setting = os.environ.get(JIT_SETTING, "auto").strip().lower()
+    setting = setting or Settings.from_environ().jit
     if setting in ("c1", "tiered"):
         return setting
     total = 0
@@ -256,13 +259,13 @@ def _exit_message(code: int, log_path: Path) -> str:
     return f"{reason}: {lines[-1].strip()}" if lines else reason
 
 
-def cds_archive_path() -> Path:
+def cds_archive_path(cache_dir: Path | None = None) -> Path:
     """Where the Spark class-data-sharing archive for this Java + pyspark lives (a per-user cache)."""
     import pyspark
 
     from glueflow.local.launcher import JVM_OPTIONS
 
-    cache = Path(os.environ.get("GLUEFLOW_CACHE_DIR") or Path.home() / ".cache" / "glueflow")
+    cache = cache_dir or Settings.from_environ().cache_dir or Path.home() / ".cache" / "glueflow"
     key = hashlib.sha256(f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}".encode()).hexdigest()
     return cache / "spark-cds" / f"{key[:16]}.jsa"
 
@@ -274,20 +277,17 @@ class CdsBuilder:
     first query runs ~2x faster. Until it exists, jobs run without it. GLUEFLOW_SPARK_CDS=off disables it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True, cache_dir: Path | None = None) -> None:
+        self.enabled, self.cache_dir = enabled, cache_dir
         self._started = False
         self._lock = threading.Lock()
 
-    @staticmethod
-    def enabled() -> bool:
-        return os.environ.get("GLUEFLOW_SPARK_CDS", "").lower() != "off"
-
     def ensure(self, env: dict[str, str]) -> None:
         with self._lock:
-            if self._started or not self.enabled():
+            if self._started or not self.enabled:
                 return
             self._started = True
-        archive = cds_archive_path()
+        archive = cds_archive_path(self.cache_dir)
         if archive.is_file():
             return
         archive.parent.mkdir(parents=True, exist_ok=True)
@@ -319,8 +319,16 @@ class CdsBuilder:
 class JobRunner:
     """Starts attempts in fresh processes, preferring a warm Spark spare for glueetl jobs."""
 
-    def __init__(self, work_dir: Path, *, spare_idle_seconds: float = 300.0, replace_taken: bool = False) -> None:
+    def __init__(
+        self,
+        work_dir: Path,
+        *,
+        spare_idle_seconds: float = 300.0,
+        replace_taken: bool = False,
+        settings: Settings | None = None,
+    ) -> None:
         self.work_dir = work_dir
+        settings = settings or Settings.from_environ()
         self.spare_idle_seconds = spare_idle_seconds
         # Long-lived runtimes start a replacement the moment a spare is taken, so back-to-back runs find one warm.
         self.replace_taken = replace_taken
@@ -328,15 +336,15 @@ class JobRunner:
         self._spares: list[JobProcess] = []
         self._env: dict[str, str] | None = None
         self._closed = False
-        self.cds = CdsBuilder()
+        self.cds = CdsBuilder(settings.spark_cds, settings.cache_dir)
 
     def _environment(self) -> dict[str, str]:
         """The environment of Spark processes: JAVA_HOME, and the CDS archive once it exists."""
         if self._env is None:
             # SPARK_LOCAL_IP: the driver's ports listen on loopback only (and Spark stops warning about it).
             self._env = {"SPARK_LOCAL_IP": "127.0.0.1", **_base_env(), "JAVA_HOME": str(java_home())}
-            if CdsBuilder.enabled():
-                self._env["GLUEFLOW_SPARK_CDS"] = str(cds_archive_path())
+            if self.cds.enabled:
+                self._env["GLUEFLOW_SPARK_CDS"] = str(cds_archive_path(self.cds.cache_dir))
                 with contextlib.suppress(OSError):  # e.g. a read-only home: Spark starts without the archive
                     self.cds.ensure(self._env)
         return self._env

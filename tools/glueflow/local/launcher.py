@@ -256,7 +256,8 @@ def main(argv: list[str]) -> None:
         spark = build_session("glueflow-job", work_dir)
         session_ready = time.time()
         warm_up(spark, work_dir)
-        ready_file.write_text(str(time.time()), encoding="utf-8")
+        if not _job_waiting():  # taken while warming: the runtime already removed its ready file
+            ready_file.write_text(str(time.time()), encoding="utf-8")
         print(
             f"glueflow: warm spare ready (session {session_ready - started:.1f}s, "
             f"warm-up query {time.time() - session_ready:.1f}s)",

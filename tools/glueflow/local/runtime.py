@@ -22,7 +22,7 @@ from botocore.model import OperationModel, ServiceModel
 from botocore.validate import ParamValidator
 
 from glueflow.glue import TriggerState, TriggerType
-from glueflow.local import errors, shapes
+from glueflow.local import errors, faults, shapes
 from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
@@ -31,6 +31,7 @@ from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.render import JOB_LIBRARY_ZIP
+from glueflow.settings import Settings
 from glueflow.spec.deployment import Deployment
 
 JSON = dict[str, Any]
@@ -71,14 +72,19 @@ class LocalRuntime:
         spare_idle_seconds: float = 300.0,
         keep_warm: bool = True,
         replace_spares: bool = False,  # long-lived runtimes (serve, background): see JobRunner.replace_taken
+        settings: Settings | None = None,
     ) -> None:
+        settings = settings or Settings.from_environ()
         self.state_dir = state_dir
         self.store = Store(state_dir)
         self.s3 = LocalS3(state_dir)
         self.runner = JobRunner(
-            state_dir / "processes", spare_idle_seconds=spare_idle_seconds, replace_taken=replace_spares
+            state_dir / "processes",
+            spare_idle_seconds=spare_idle_seconds,
+            replace_taken=replace_spares,
+            settings=settings,
         )
-        settings = EngineSettings(
+        engine_settings = EngineSettings(
             root=root,
             build_dir=build_dir,
             region=region,
@@ -86,8 +92,9 @@ class LocalRuntime:
             max_parallel=max_parallel or os.cpu_count() or 2,
             seconds_per_minute=seconds_per_minute,
             keep_warm=keep_warm,
+            jit=settings.jit,
         )
-        self.engine = Engine(self.store, self.s3, self.runner, settings, self.endpoint_url, self.s3_endpoint_url)
+        self.engine = Engine(self.store, self.s3, self.runner, engine_settings, self.endpoint_url, self.s3_endpoint_url)
         self._endpoint: Any = None
         self._s3_endpoint: Any = None
         self._endpoint_lock = threading.Lock()
@@ -101,6 +108,7 @@ class LocalRuntime:
         """The runtime of a deployment's env (state in `deployment.state_dir`)."""
         local = deployment.env.local
         options.setdefault("max_parallel", local.max_parallel_nodes)
+        options.setdefault("settings", deployment.settings)
         return cls(
             deployment.state_dir,
             root=deployment.root,
@@ -143,6 +151,7 @@ class LocalRuntime:
                 f"supported: {', '.join(supported_operations())}",
             )
         self._validate(operation_name, params)
+        faults.point(f"api.{operation_name}")
         return handler(self, params)
 
     def _validate(self, operation_name: str, params: JSON) -> None:

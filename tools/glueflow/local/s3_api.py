@@ -272,6 +272,8 @@ class LocalS3Api:
             for name in files:
                 if name.startswith(".") and name.endswith(".crc"):
                     continue  # Hadoop's checksum side files: S3A writes none on real S3
+                if os.path.islink(os.path.join(directory, name)):
+                    continue  # a link may lead out of the bucket: never listed (and refused by object_path)
                 key = name if relative == "." else f"{relative}/{name}"
                 if key.startswith(prefix):
                     keys.append(key)

@@ -244,8 +244,16 @@ class Store:
 
     # --- workflow runs ----------------------------------------------------------------------------------
 
-    def insert_workflow_run(self, run: JSON, snapshot: JSON, copied: JSON | None = None) -> None:
+    def insert_workflow_run(
+        self, run: JSON, snapshot: JSON, copied: JSON | None = None, *, max_concurrent: int | None = None
+    ) -> bool:
+        """Insert a run; with `max_concurrent`, only if fewer runs of its workflow are active (False otherwise).
+
+        The count and the insert share one BEGIN IMMEDIATE transaction, which holds SQLite's write lock: two
+        runtimes (processes) on one state dir cannot both see room for one more run."""
         with self.transaction() as conn:
+            if max_concurrent and self.active_workflow_runs(run["Name"]) >= max_concurrent:
+                return False
             conn.execute(
                 "INSERT INTO workflow_runs (run_id, workflow, status, owner, seq, body, snapshot, copied) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -260,6 +268,7 @@ class Store:
                     _dumps(copied or {}),
                 ),
             )
+            return True
 
     def update_workflow_run(self, run: JSON) -> None:
         with self.transaction() as conn:
@@ -331,6 +340,15 @@ class Store:
                     _dumps(run),
                 ),
             )
+
+    def insert_job_run_within(self, run: JSON, max_concurrent: int) -> bool:
+        """Insert a new job run only if fewer than `max_concurrent` runs of its job are active; atomic across
+        processes like `insert_workflow_run` (ExecutionProperty.MaxConcurrentRuns)."""
+        with self.transaction():
+            if self.active_job_runs(run["JobName"]) >= max_concurrent:
+                return False
+            self.put_job_run(run)
+            return True
 
     def job_run(self, run_id: str) -> JSON | None:
         rows = self._query("SELECT body FROM job_runs WHERE id = ?", (run_id,))

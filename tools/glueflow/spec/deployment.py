@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from glueflow.errors import GlueflowError, SpecError, SpecProblem
 from glueflow.glue import TriggerType, job_kind
+from glueflow.settings import Settings
 from glueflow.spec import resolved as out
 from glueflow.spec.models import EnvSpec, EventBatching, JobSpec, PipelineSpec, TriggerSpec
 from glueflow.spec.rules import check_env_bookmarks, check_pipeline
@@ -38,6 +38,7 @@ class Deployment:
     env: EnvSpec
     specs: dict[str, PipelineSpec]
     tfvars: out.TfVars
+    settings: Settings = field(default_factory=Settings.from_environ)
 
     @property
     def build_dir(self) -> Path:
@@ -46,20 +47,18 @@ class Deployment:
     @property
     def state_dir(self) -> Path:
         """Where the local runtime keeps this env's store and buckets."""
-        override = os.environ.get("GLUEFLOW_STATE_DIR")
-        configured = override or self.env.local.state_dir or f".glueflow/{self.env.name}"
-        path = Path(configured)
-        return path if path.is_absolute() else self.root / path
+        return self.settings.state_dir_of(self.env, self.root)
 
 
 class _ArgumentTemplate(string.Template):
     idpattern = r"[a-z_][a-z0-9_.]*"
 
 
-def find_root(start: Path | None = None) -> Path:
+def find_root(start: Path | None = None, settings: Settings | None = None) -> Path:
     """The repo root: $GLUEFLOW_ROOT, else the nearest ancestor holding `pipelines/` and `envs/`."""
-    if env_root := os.environ.get("GLUEFLOW_ROOT"):
-        return Path(env_root).resolve()
+    root = (settings or Settings.from_environ()).root
+    if root is not None:
+        return root
     here = (start or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
         if (candidate / "pipelines").is_dir() and (candidate / "envs").is_dir():
@@ -74,9 +73,13 @@ def available_envs(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "envs").glob("*.yaml"))
 
 
-def load_deployment(env_name: str, pipeline: str | None = None, root: Path | None = None) -> Deployment:
-    """Parse, validate and resolve `env_name`; every problem in every file is raised at once."""
-    root = root or find_root()
+def load_deployment(
+    env_name: str, pipeline: str | None = None, root: Path | None = None, settings: Settings | None = None
+) -> Deployment:
+    """Parse, validate and resolve `env_name`; every problem in every file is raised at once. `settings`: the
+    resolved flags and environment (default: the environment's)."""
+    settings = settings or Settings.from_environ()
+    root = root or find_root(settings=settings)
     problems: list[SpecProblem] = []
     env_path = root / "envs" / f"{env_name}.yaml"
     if not env_path.is_file():
@@ -112,7 +115,7 @@ def load_deployment(env_name: str, pipeline: str | None = None, root: Path | Non
     tfvars = _resolve(env, specs, sources, root, problems)
     if problems:
         raise SpecError(problems)
-    return Deployment(root=root, env=env, specs=specs, tfvars=tfvars)
+    return Deployment(root=root, env=env, specs=specs, tfvars=tfvars, settings=settings)
 
 
 def _validate(

@@ -152,6 +152,7 @@ class Edge:
     label: str
     label_x: float = 0.0
     label_y: float = 0.0
+    taken: bool = False  # both ends ran (or fired) in this run: the path the run went
 
 
 @dataclass

@@ -142,7 +142,8 @@ class Console:
     def graph(self, workflow: str, graph: JSON, run_id: str | None = None) -> Graph:
         """A Glue graph (GetWorkflow's, or a run's with its job runs and crawls) laid out for drawing; with
         `run_id`, each node's attempts and crawls are read too."""
-        nodes = [self._node(workflow, run_id, n) for n in graph.get("Nodes", [])]
+        states = node_states(graph) if run_id is not None else {}
+        nodes = [self._node(workflow, run_id, n, states.get(n["UniqueId"], "")) for n in graph.get("Nodes", [])]
         pairs = [(e["SourceId"], e["DestinationId"]) for e in graph.get("Edges", [])]
         layout = dag_layout.layout([n.id for n in nodes], pairs, narrow={n.id for n in nodes if n.type == "TRIGGER"})
         labels = _edge_labels(graph.get("Nodes", []))
@@ -150,7 +151,8 @@ class Console:
         for source, target, path in layout.edges:
             start, end = layout.boxes[source], layout.boxes[target]
             x, y = (start.x + start.width + end.x) / 2, (start.center_y + end.center_y) / 2 - 5
-            edges.append(Edge(source, target, path, labels.get((source, target), ""), x, y))
+            taken = _active(states.get(source, "")) and _active(states.get(target, ""))
+            edges.append(Edge(source, target, path, labels.get((source, target), ""), x, y, taken))
         return Graph(nodes, edges, layout)
 
     def states(self, workflow: str, run_id: str) -> JSON:
@@ -166,10 +168,10 @@ class Console:
             "failed": summary.failed,
             "total": summary.total,
             "cost": summary.cost,
-            "nodes": {n["UniqueId"]: _node_state(n) for n in run.get("Graph", {}).get("Nodes", [])},
+            "nodes": node_states(run.get("Graph", {})),
         }
 
-    def _node(self, workflow: str, run_id: str | None, node: JSON) -> Node:
+    def _node(self, workflow: str, run_id: str | None, node: JSON, state: str) -> Node:
         kind, name = node["Type"], node["Name"]
         view = Node(
             id=node["UniqueId"],
@@ -177,7 +179,7 @@ class Console:
             name=name,
             label=self.names.node(name, workflow),
             detail=kind.lower(),
-            state=_node_state(node),
+            state=state,
         )
         if kind == "TRIGGER":
             trigger = node.get("TriggerDetails", {}).get("Trigger", {})
@@ -192,7 +194,7 @@ class Console:
                 for a in trigger.get("Actions", [])
             ]
         elif run_id is None:
-            view.state = ""  # a definition: no state to show
+            pass  # a definition: nothing ran
         elif kind == "JOB":
             runs = sorted(node.get("JobDetails", {}).get("JobRuns", []), key=lambda r: r.get("Attempt", 0))
             job = self.glue("GetJob", {"JobName": name})["Job"] if runs else {}
@@ -296,8 +298,26 @@ def effective_arguments(job: JSON, job_run: JSON) -> dict[str, tuple[str, str]]:
     return merged
 
 
+def node_states(graph: JSON) -> dict[str, str]:
+    """Each node's state in a run's graph, by UniqueId: a job's or crawler's last attempt / crawl state (NOT_RUN if
+    none); a trigger is FIRED once a node it starts has run in this run, else ""."""
+    nodes = graph.get("Nodes", [])
+    states = {n["UniqueId"]: _node_state(n) for n in nodes if n["Type"] != "TRIGGER"}
+    ran = {n["Name"] for n in nodes if n["Type"] != "TRIGGER" and _active(states[n["UniqueId"]])}
+    for node in nodes:
+        if node["Type"] == "TRIGGER":
+            actions = node.get("TriggerDetails", {}).get("Trigger", {}).get("Actions", [])
+            fired = any((a.get("JobName") or a.get("CrawlerName")) in ran for a in actions)
+            states[node["UniqueId"]] = "FIRED" if fired else ""
+    return states
+
+
+def _active(state: str) -> bool:
+    return state not in ("", "NOT_RUN")
+
+
 def _node_state(node: JSON) -> str:
-    """A node's state in a run: its last attempt's / crawl's state, NOT_RUN if it has none, "" for a trigger."""
+    """A job's or crawler's state in a run: its last attempt's / crawl's state, NOT_RUN if it has none."""
     if node["Type"] == "JOB":
         runs = node.get("JobDetails", {}).get("JobRuns", [])
         if not runs:
@@ -307,8 +327,7 @@ def _node_state(node: JSON) -> str:
         crawls = node.get("CrawlerDetails", {}).get("Crawls", [])
         if not crawls:
             return "NOT_RUN"
-        return str(max(crawls, key=lambda c: epoch(c.get("StartedOn")) or 0).get("State", ""))
-    return ""
+    return str(max(crawls, key=lambda c: epoch(c.get("StartedOn")) or 0).get("State", ""))
 
 
 def _trigger_detail(trigger: JSON) -> str:

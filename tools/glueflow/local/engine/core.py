@@ -35,6 +35,7 @@ class EngineSettings:
     max_parallel: int
     seconds_per_minute: float = 60.0  # the unit of Glue timeouts; tests shorten it
     keep_warm: bool = True  # after a run with Spark jobs, keep a warm Spark spare for the next run
+    jit: str = "auto"  # glueflow.settings: GLUEFLOW_JIT
 
 
 class EngineCore:

@@ -33,7 +33,6 @@ class JobRuns(EngineCore):
             job = self.store.definition("job", job_name)
             if job is None:
                 raise errors.not_found(f"Job not found: {job_name}")
-            self._check_job_capacity(job)
             return self._start_job(job_name, None, None, arguments, timeout)
 
     def wait_for_job_run(self, job_run_id: str, timeout: float) -> JSON:
@@ -50,13 +49,6 @@ class JobRuns(EngineCore):
 
     def _has_next_attempt(self, run: JSON) -> bool:
         return any(r.get("PreviousRunId") == run["Id"] for r in self.store.job_runs(run["JobName"]))
-
-    def _check_job_capacity(self, job: JSON) -> None:
-        limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        if self.store.active_job_runs(job["Name"]) >= limit:
-            raise errors.concurrent_runs_exceeded(
-                f"Concurrent runs exceeded for job {job['Name']} (ExecutionProperty.MaxConcurrentRuns = {limit})"
-            )
 
     def _start_job(
         self, job_name: str, run_id: str | None, trigger: str | None, arguments: dict[str, str], timeout: int | None
@@ -95,7 +87,11 @@ class JobRuns(EngineCore):
             **{k: job[k] for k in ("WorkerType", "NumberOfWorkers", "MaxCapacity") if k in job},
         )
         limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        if run_id is not None and self.store.active_job_runs(job_name) >= limit:
+        if not self.store.insert_job_run_within(job_run, limit):  # atomic across runtimes on one state dir
+            if run_id is None:  # StartJobRun raises; a trigger's start records a FAILED run (see README)
+                raise errors.concurrent_runs_exceeded(
+                    f"Concurrent runs exceeded for job {job_name} (ExecutionProperty.MaxConcurrentRuns = {limit})"
+                )
             job_run.update(
                 JobRunState=JobRunState.FAILED,
                 CompletedOn=now,
@@ -104,7 +100,6 @@ class JobRuns(EngineCore):
             self.store.put_job_run(job_run)
             self._spawn(lambda: self._node_finished(run_id, Node(NodeType.JOB, job_name), JobRunState.FAILED), run_id)
             return str(job_run["Id"])
-        self.store.put_job_run(job_run)
         self._spawn(lambda: self._run_job(job, job_run, arguments), run_id)
         return str(job_run["Id"])
 
@@ -273,7 +268,9 @@ class JobRuns(EngineCore):
             timeout_seconds=job_run["Timeout"] * self.settings.seconds_per_minute,
             catalog=spark_catalog(self.store, self.s3) if kind.spark else {},
             app_name=job["Name"],
-            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in)) if kind.spark else "c1",
+            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in), self.settings.jit)
+            if kind.spark
+            else "c1",
         )
 
     def _script_of(self, job: JSON) -> Path:

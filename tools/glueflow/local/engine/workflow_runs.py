@@ -46,9 +46,13 @@ class WorkflowRuns(EngineCore):
             raise errors.not_found(f"Workflow not found: {name}")
         return workflow
 
-    def _check_workflow_capacity(self, workflow: JSON) -> None:
+    def _insert_run_within_capacity(
+        self, workflow: JSON, run: JSON, snapshot: JSON, copied: JSON | None = None
+    ) -> None:
+        """Record a new run unless the workflow is at MaxConcurrentRuns; the check and the insert are one write
+        transaction, so runtimes in other processes on the same state dir cannot overshoot the limit."""
         limit = workflow.get("MaxConcurrentRuns")
-        if limit and self.store.active_workflow_runs(workflow["Name"]) >= limit:
+        if not self.store.insert_workflow_run(run, snapshot, copied, max_concurrent=limit):
             raise errors.concurrent_runs_exceeded(
                 f"Concurrent runs exceeded for workflow: {workflow['Name']} (MaxConcurrentRuns = {limit})"
             )
@@ -60,7 +64,6 @@ class WorkflowRuns(EngineCore):
         StartingEventBatchCondition)."""
         with self._lock:
             workflow = self._workflow(name)
-            self._check_workflow_capacity(workflow)
             triggers = [t for t in self.store.definitions("trigger") if t.get("WorkflowName") == name]
             start = next((t for t in triggers if t["Type"] != TriggerType.CONDITIONAL), None)
             if start is None:
@@ -75,7 +78,7 @@ class WorkflowRuns(EngineCore):
             }
             if batch_condition is not None:
                 run["StartingEventBatchCondition"] = batch_condition
-            self.store.insert_workflow_run(run, {"Triggers": triggers})
+            self._insert_run_within_capacity(workflow, run, {"Triggers": triggers})
             self.store.add_event("WorkflowRunStarted", run_id, None, {"workflow": name})
             self._active[run_id] = 0
             self.store.mark_fired(run_id, start["Name"])
@@ -253,7 +256,6 @@ class WorkflowRuns(EngineCore):
             graph = WorkflowGraph.from_triggers(triggers)
             rerun = graph.downstream(named)
             roots = [n for n in named if not any(n in graph.downstream([o]) for o in named if o != n)]
-            self._check_workflow_capacity(workflow)
             new_id = new_run_id("wr")
             copied = {
                 "JobRuns": [r["Id"] for r in job_runs if Node(NodeType.JOB, r["JobName"]) not in rerun],
@@ -267,7 +269,7 @@ class WorkflowRuns(EngineCore):
                 "StartedOn": time.time(),
                 "Status": WorkflowRunStatus.RUNNING,
             }
-            self.store.insert_workflow_run(run, snapshot, copied)
+            self._insert_run_within_capacity(workflow, run, snapshot, copied)
             self.store.add_event("WorkflowRunResumed", new_id, None, {"previous": run_id, "nodes": node_ids})
             self._active[new_id] = 0
             for trigger in triggers:  # triggers that only start copied nodes stay fired

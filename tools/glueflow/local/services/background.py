@@ -28,22 +28,8 @@ from glueflow.aws import EndpointInfo, live_endpoint
 from glueflow.errors import GlueflowError
 from glueflow.spec.deployment import Deployment
 
-SWITCH = "GLUEFLOW_BACKGROUND"
-IDLE = "GLUEFLOW_BACKGROUND_IDLE"
-DEFAULT_IDLE_SECONDS = 900.0
 START_TIMEOUT_SECONDS = 120.0
 LOG_FILE = Path("logs") / "runtime.log"
-
-
-def enabled() -> bool:
-    return os.environ.get(SWITCH, "").strip().lower() not in {"off", "0", "false", "no"}
-
-
-def idle_seconds() -> float:
-    try:
-        return float(os.environ.get(IDLE, DEFAULT_IDLE_SECONDS))
-    except ValueError as exc:
-        raise GlueflowError(f"{IDLE}={os.environ[IDLE]!r} is not a number of seconds", hint=f"e.g. {IDLE}=600") from exc
 
 
 @contextlib.contextmanager
@@ -92,7 +78,7 @@ def _wait_until_serving(state_dir: Path, process: subprocess.Popen[bytes], log: 
         if process.poll() is not None:
             raise GlueflowError(
                 f"the background runtime exited with code {process.returncode} before serving",
-                hint=f"see {log}; or run without it: {SWITCH}=off",
+                hint=f"see {log}; or run without it: GLUEFLOW_BACKGROUND=off",
             )
         time.sleep(delay)
         delay = min(0.1, delay * 2)

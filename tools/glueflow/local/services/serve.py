@@ -104,7 +104,7 @@ class LocalServices:
             self.scheduler = CronScheduler(local_client("glue", self.url, region), self.schedules)
             self.scheduler.start()
         if self.settings.watcher:
-            self.consumers = build_consumers(self.deployment, self.url, self._start_event_run)
+            self.consumers = build_consumers(self.deployment, self.url, self._start_event_run, self._event_run)
             self.watcher = UploadWatcher(state_dir, region, self.consumers, interval=self.settings.watch_interval)
             self.watcher.start()
 
@@ -160,6 +160,13 @@ class LocalServices:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+    def _event_run(self, workflow: str, event_ids: str) -> str | None:
+        """The run an EVENT batch already started (found by its `aws:eventIds`), e.g. just before a kill -9."""
+        for run in self.runtime.store.workflow_runs(workflow)[:100]:
+            if run.get("WorkflowRunProperties", {}).get("aws:eventIds") == event_ids:
+                return str(run["WorkflowRunId"])
+        return None
 
     def _start_event_run(self, workflow: str, properties: dict[str, str], batch_condition: dict[str, int]) -> str:
         """Fire an EVENT start trigger: there is no Glue API for it (EventBridge does it on AWS), so this goes to

@@ -11,7 +11,9 @@ Two consumers, as on AWS:
 Detection is a portable poll of `<state_dir>/s3/<bucket>/`: inotify close events do not exist on macOS, and a file
 copied in place must be seen twice with the same size and mtime before it counts, so half a file never fires.
 Dot-files (in-flight `glueflow ingest` uploads) are ignored. The files seen are remembered in
-`<state_dir>/watcher/seen.json`, so uploads made while `serve` was down fire when it starts again.
+`<state_dir>/watcher/seen.json`, so uploads made while `serve` was down fire when it starts again. Each event is
+written to the store's outbox (outbox.py) before its file counts as seen, and leaves it only once handled, so a
+`kill -9` at any moment redelivers rather than loses it.
 """
 
 from __future__ import annotations
@@ -35,12 +37,18 @@ from urllib.parse import quote_plus
 
 from glueflow.aws import LOCAL_CREDENTIALS
 from glueflow.glue import EVENT_BATCH_SIZE, EVENT_BATCH_WINDOW_SECONDS, TriggerType
+from glueflow.local import faults
+from glueflow.local.services.outbox import DEAD, DELIVERED, DROPPED, Delivery, Outbox
 from glueflow.spec.deployment import Deployment
 
 log = logging.getLogger(__name__)
 
 HANDLER_FILE = Path("lambda") / "start_workflow" / "handler.py"
 LAMBDA_RETRY_DELAYS = (1.0, 2.0)  # Lambda retries an async invocation twice (after ~1 and ~2 minutes on AWS)
+# The handler's claim lease. Shorter than the retry delays together (3 s), so an invocation killed after its claim
+# is taken over by the last retry at the latest; one watcher thread invokes the handler, so no live invocation
+# of the same object can be overtaken (on AWS the lease is set below the function timeout instead).
+LOCAL_CLAIM_LEASE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -195,59 +203,66 @@ def load_handler_module(root: Path) -> ModuleType:
     return module
 
 
-@dataclass
-class _Delivery:
-    event: dict[str, Any]
-    attempt: int = 0
-    due: float = 0.0
-
-
 class LambdaConsumer:
-    """One `start_on_upload` function: its S3 notification filter, the handler, retries and dead letters."""
+    """One `start_on_upload` function: its S3 notification filter, the handler, retries and dead letters.
+
+    Deliveries live in the store's outbox (see outbox.py): an event counts as delivered only once the handler has
+    returned, so a restart redelivers whatever was in flight. The events due at one tick go to the handler as one
+    invocation (one record per object), so files uploaded together start one workflow run, not one each.
+    """
 
     def __init__(self, function_name: str, key_filter: KeyFilter, handler: Callable[..., Any], state_dir: Path) -> None:
         self.function_name, self.key_filter, self.handler = function_name, key_filter, handler
         self.dead_letters = state_dir / "lambda" / function_name / "dead-letters.jsonl"
         self.results: list[dict[str, Any]] = []
-        self._queue: list[_Delivery] = []
+        self.outbox = Outbox(state_dir, f"lambda:{function_name}")
 
     def offer(self, obj: NewObject, region: str, now: float) -> bool:
         if not self.key_filter.matches(obj):
             return False
-        self._queue.append(_Delivery(s3_event(obj, region, f"glueflow-local-{self.function_name}"), due=now))
+        event = s3_event(obj, region, f"glueflow-local-{self.function_name}")
+        self.outbox.add(f"{obj.bucket}/{obj.key}@{obj.version_id}", event, now)
         return True
 
     def deliver_due(self, now: float) -> None:
-        due, self._queue = [d for d in self._queue if d.due <= now], [d for d in self._queue if d.due > now]
-        for delivery in due:
-            self._invoke(delivery, now)
+        by_attempt: dict[int, list[Delivery]] = {}
+        for delivery in self.outbox.due(now):
+            by_attempt.setdefault(delivery.attempt, []).append(delivery)
+        for group in by_attempt.values():  # a retry never drags fresh events through its failures
+            self._invoke(group, now)
 
-    def _invoke(self, delivery: _Delivery, now: float) -> None:
+    def _invoke(self, due: list[Delivery], now: float) -> None:
+        event = {"Records": [record for delivery in due for record in delivery.payload["Records"]]}
         try:
-            result = self.handler(delivery.event, None)
+            result = self.handler(event, None)
         except Exception as exc:
-            self._retry_or_dead_letter(delivery, now, exc)
+            for delivery in due:
+                self._retry_or_dead_letter(delivery, now, exc)
             return
+        faults.point("watcher.handled")
+        self.outbox.finish([d.key for d in due], DELIVERED, json.dumps(result, default=str)[:4000])
         self.results.append(result)
         log.info("lambda %s: %s", self.function_name, json.dumps(result, default=str))
 
-    def _retry_or_dead_letter(self, delivery: _Delivery, now: float, exc: Exception) -> None:
+    def _retry_or_dead_letter(self, delivery: Delivery, now: float, exc: Exception) -> None:
         if delivery.attempt < len(LAMBDA_RETRY_DELAYS):
-            delivery.due = now + LAMBDA_RETRY_DELAYS[delivery.attempt]
-            delivery.attempt += 1
-            self._queue.append(delivery)
-            log.warning("lambda %s failed (%s); retry %d", self.function_name, exc, delivery.attempt)
+            due = now + LAMBDA_RETRY_DELAYS[delivery.attempt]
+            self.outbox.retry(delivery.key, delivery.attempt + 1, due, str(exc)[:2000])
+            log.warning("lambda %s failed (%s); retry %d", self.function_name, exc, delivery.attempt + 1)
             return
         self.dead_letters.parent.mkdir(parents=True, exist_ok=True)
         with self.dead_letters.open("a") as stream:
-            stream.write(json.dumps({"event": delivery.event, "error": str(exc), "time": now}) + "\n")
+            stream.write(json.dumps({"event": delivery.payload, "error": str(exc), "time": now}) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())  # on disk before the outbox forgets the delivery
+        self.outbox.finish([delivery.key], DEAD, str(exc)[:2000])
         log.error(
             "lambda %s failed after retries (%s); event written to %s", self.function_name, exc, self.dead_letters
         )
 
     @property
     def pending(self) -> int:
-        return len(self._queue)
+        return len(self.outbox.pending())
 
 
 EventRunStarter = Callable[[str, dict[str, str], dict[str, int]], str]
@@ -278,20 +293,42 @@ class EventBatch:
         return [event_id for event_id, _ in taken]
 
 
+EventRunFinder = Callable[[str, str], "str | None"]
+
+
 class EventTriggerConsumer:
-    """A workflow with an EVENT start trigger, fed by S3 events under its event source."""
+    """A workflow with an EVENT start trigger, fed by S3 events under its event source.
+
+    With a `state_dir`, the batch lives in the store's outbox: events that arrived before a restart still count
+    towards BatchSize and keep their BatchWindow, and a batch whose run started just before a `kill -9` is found
+    again by its `aws:eventIds` (`find_run`) instead of starting a second run.
+    """
 
     def __init__(
-        self, workflow: str, trigger: str, key_filter: KeyFilter, batch: EventBatch, start_run: EventRunStarter
+        self,
+        workflow: str,
+        trigger: str,
+        key_filter: KeyFilter,
+        batch: EventBatch,
+        start_run: EventRunStarter,
+        *,
+        state_dir: Path | None = None,
+        find_run: EventRunFinder | None = None,
     ) -> None:
         self.workflow, self.trigger, self.key_filter, self.batch = workflow, trigger, key_filter, batch
-        self.start_run = start_run
+        self.start_run, self.find_run = start_run, find_run
         self.started: list[str] = []
+        self.outbox = Outbox(state_dir, f"event:{trigger}") if state_dir is not None else None
+        if self.outbox is not None:
+            for delivery in self.outbox.pending():
+                self.batch.add(delivery.key, float(delivery.payload["arrived"]))
 
     def offer(self, obj: NewObject, region: str, now: float) -> bool:
         if not self.key_filter.matches(obj):
             return False
-        self.batch.add(f"{obj.bucket}/{obj.key}@{obj.version_id}", now)
+        event_id = f"{obj.bucket}/{obj.key}@{obj.version_id}"
+        if self.outbox is None or self.outbox.add(event_id, {"arrived": now}, now):
+            self.batch.add(event_id, now)
         return True
 
     def deliver_due(self, now: float) -> None:
@@ -299,11 +336,18 @@ class EventTriggerConsumer:
         if condition is None:
             return
         event_ids = self.batch.take()
+        ids = json.dumps(event_ids)
         try:
-            run_id = self.start_run(self.workflow, {"aws:eventIds": json.dumps(event_ids)}, condition)
+            run_id = (self.find_run and self.find_run(self.workflow, ids)) or self.start_run(
+                self.workflow, {"aws:eventIds": ids}, condition
+            )
         except Exception as exc:  # e.g. ConcurrentRunsExceededException: Glue drops the batch too
             log.warning("event trigger %s: could not start %s: %s", self.trigger, self.workflow, exc)
+            if self.outbox is not None:
+                self.outbox.finish(event_ids, DROPPED, str(exc)[:2000])
             return
+        if self.outbox is not None:
+            self.outbox.finish(event_ids, DELIVERED, run_id)
         self.started.append(run_id)
         log.info("event trigger %s started %s run %s (%s)", self.trigger, self.workflow, run_id, condition)
 
@@ -344,14 +388,21 @@ class UploadWatcher:
         for obj in objects:
             for consumer in self.consumers:
                 consumer.offer(obj, self.region, now)
+        if objects:
+            faults.point("watcher.offered")
         self.scanner.mark_seen(objects)
+        if objects:
+            faults.point("watcher.seen")
         for consumer in self.consumers:
             consumer.deliver_due(now)
         return objects
 
 
 def build_consumers(
-    deployment: Deployment, endpoint_url: str, start_event_run: EventRunStarter
+    deployment: Deployment,
+    endpoint_url: str,
+    start_event_run: EventRunStarter,
+    find_event_run: EventRunFinder | None = None,
 ) -> list[LambdaConsumer | EventTriggerConsumer]:
     """The consumers this deployment's pipelines define: upload starters and EVENT start triggers."""
     consumers: list[LambdaConsumer | EventTriggerConsumer] = []
@@ -366,6 +417,8 @@ def build_consumers(
                 "KEY_PREFIX": starter.prefix,
                 "KEY_SUFFIX": starter.suffix,
                 "IDEMPOTENCY_DIR": str(deployment.state_dir / "lambda" / starter.function_name / "idempotency"),
+                "IDEMPOTENCY_STALE_SECONDS": str(LOCAL_CLAIM_LEASE_SECONDS),
+                "GLUE_CALL_BUDGET_SECONDS": "0.5",  # the local endpoint answers StartWorkflowRun in milliseconds
                 "AWS_ENDPOINT_URL_GLUE": endpoint_url,
                 "AWS_ACCESS_KEY_ID": LOCAL_CREDENTIALS["aws_access_key_id"],
                 "AWS_SECRET_ACCESS_KEY": LOCAL_CREDENTIALS["aws_secret_access_key"],
@@ -391,6 +444,8 @@ def build_consumers(
                     KeyFilter(source.bucket_name, source.prefix, source.suffix),
                     batch,
                     start_event_run,
+                    state_dir=deployment.state_dir,
+                    find_run=find_event_run,
                 )
             )
     return consumers

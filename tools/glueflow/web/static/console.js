@@ -36,11 +36,15 @@
     Object.keys(state.nodes).forEach(function (id) {
       var value = state.nodes[id];
       document.querySelectorAll('[data-node-id="' + CSS.escape(id) + '"]').forEach(function (el) {
-        if (el.dataset.type === "TRIGGER") return;
         el.dataset.state = value;
         var label = el.querySelector(".node-state");
         if (label) label.textContent = value.replace(/_/g, " ");
       });
+    });
+    // an edge is taken once both of its ends ran (or fired): the path the run went
+    var active = function (id) { var s = state.nodes[id]; return !!s && s !== "NOT_RUN"; };
+    document.querySelectorAll("g.edge[data-source]").forEach(function (edge) {
+      edge.classList.toggle("taken", active(edge.dataset.source) && active(edge.dataset.target));
     });
     ["status", "duration", "succeeded", "failed", "total", "cost", "completed"].forEach(function (name) {
       if (name in state) setField(name, state[name]);

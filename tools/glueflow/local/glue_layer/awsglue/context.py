@@ -198,8 +198,8 @@ class GlueContext(SQLContext):
         catalog_id: str | None = None,
         **kwargs: Any,
     ) -> DynamicFrame:
-        """Appends to the table's location in its format; with `enableUpdateCatalog` and `partitionKeys` in
-        additional_options the new partitions (and, under UPDATE_IN_DATABASE, the schema) reach the catalog."""
+        """Appends to the table's location in its format; with `enableUpdateCatalog` in additional_options the
+        new partitions (and, under UPDATE_IN_DATABASE, the default, the schema) reach the catalog."""
         from awsglue._glueflow import catalog
 
         if database is None or table_name is None:
@@ -214,8 +214,8 @@ class GlueContext(SQLContext):
             write_options["writeHeader"] = write_options.get("withHeader", False)
         df = frame.toDF()
         writing.write_s3(df, location, fmt, write_options, keys)
-        if writing._truthy(options.get("enableUpdateCatalog", False)) or table.get("PartitionKeys"):
-            update = {**write_options, "updateBehavior": options.get("updateBehavior", "LOG")}
+        if writing._truthy(options.get("enableUpdateCatalog", False)):  # else Glue leaves the catalog alone
+            update = {**write_options, "updateBehavior": options.get("updateBehavior", "UPDATE_IN_DATABASE")}
             writing.update_catalog(df, database, table_name, location, fmt, keys, update)
         return frame
 
@@ -269,9 +269,14 @@ class GlueContext(SQLContext):
     def purge_s3_path(
         self, s3_path: str, options: Mapping[str, Any] | None = None, transformation_ctx: str = ""
     ) -> None:
-        """Deletes the files under s3_path older than `retentionPeriod` hours (Glue's default: 168)."""
+        """Deletes the files under s3_path older than `retentionPeriod` hours (Glue's default: 168). A purge of
+        everything (0) waits for the next write to the path, which then replaces it atomically (writing.py)."""
         opts = dict(options or {})
-        paths.purge(s3_path, float(opts.get("retentionPeriod", 168)), opts.get("excludeStorageClasses"))
+        retention = float(opts.get("retentionPeriod", 168))
+        if retention == 0 and not opts.get("excludeStorageClasses"):
+            writing.defer_purge(s3_path)
+            return
+        paths.purge(s3_path, retention, opts.get("excludeStorageClasses"))
 
     def get_logger(self) -> GlueLogger:
         return GlueLogger()

@@ -46,10 +46,6 @@ def start(option: str) -> BookmarkSession:
     return _current
 
 
-def current() -> BookmarkSession | None:
-    return _current
-
-
 def filter_new(transformation_ctx: str, files: dict[str, int]) -> dict[str, int]:
     """`files` less those the committed bookmark of `transformation_ctx` covers (all of them without a Job)."""
     return _current.new_files(transformation_ctx, files) if _current is not None else files

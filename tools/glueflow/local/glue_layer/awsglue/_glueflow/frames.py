@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -217,11 +216,9 @@ def resolve_column(df: Any, name: str, action: str, kinds: list[str], catalog_ty
     col = F().col(quoted(name))
     kind = value_kind(col)
     verb, _, argument = action.partition(":")
-    if verb == "cast":
+    if verb in ("cast", "project"):
+        # Glue: project:string turns the int values into strings too; a value the type cannot hold is null.
         return df.withColumn(name, cast(col, argument))
-    if verb == "project":
-        wanted = _kind_name(argument)
-        return df.withColumn(name, F().when(kind == wanted, cast(col, argument)))
     if verb == "match_catalog":
         if catalog_type is None:
             raise ValueError(f"match_catalog: the catalog table has no column {name}")
@@ -237,11 +234,6 @@ def resolve_column(df: Any, name: str, action: str, kinds: list[str], catalog_ty
         return df.select(*others[:position], *parts, *others[position + 1 :])
     raise ValueError(f"unknown resolveChoice action {action!r}: use cast:<type>, project:<type>, make_cols, "
                      "make_struct or match_catalog")  # fmt: skip
-
-
-def _kind_name(glue: str) -> str:
-    name = glue.strip().lower()
-    return {"integer": "int", "bigint": "long", "float": "double"}.get(name, name)
 
 
 # --- relationalize -----------------------------------------------------------------------------------------------
@@ -327,7 +319,3 @@ def comparison_condition(comparison_dict: Mapping[str, Mapping[str, Any]]) -> An
                 }[op]
             )
     return F().coalesce(condition, F().lit(False))
-
-
-def safe_name(name: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_]", "_", name)

@@ -40,16 +40,52 @@ def _truthy(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).lower() == "true"
 
 
+# Purging a path (retentionPeriod 0) and then writing to it is the stock Glue way to replace an output. Done
+# literally, a job killed between the two leaves the output empty while the catalog still lists it. So locally the
+# purge waits: the next write to that path replaces the output atomically (glueflow_lib.storage.write_atomically),
+# and a purge that no write followed is applied when the job's process exits (a killed job purges nothing).
+_PENDING_PURGES: set[str] = set()
+
+
+def _purge_key(path: str) -> str:
+    return str(Path(paths.local_path(path)).resolve())
+
+
+def defer_purge(path: str) -> None:
+    if not _PENDING_PURGES:
+        import atexit
+
+        atexit.register(_apply_pending_purges)
+    _PENDING_PURGES.add(_purge_key(path))
+
+
+def _apply_pending_purges() -> None:
+    while _PENDING_PURGES:
+        paths.purge(_PENDING_PURGES.pop(), 0)
+
+
 def write_s3(df: Any, path: str, fmt: str, options: Mapping[str, Any], partition_keys: list[str]) -> None:
-    """Append `df` under `path` (Glue never overwrites: rerun a job and the files add up; purge_s3_path first)."""
+    """Append `df` under `path` (Glue never overwrites: rerun a job and the files add up; purge_s3_path first).
+    After a deferred purge of `path`, the write replaces it atomically instead."""
     fmt = (fmt or "").lower()
     if fmt not in WRITE_FORMATS:
         unsupported(f"format={fmt!r} for writes", f"supported: {', '.join(WRITE_FORMATS)}")
     writer = df.write.mode("append")
     if partition_keys:
         writer = writer.partitionBy(*partition_keys)
-    compression = options.get("compression")
     target = paths.local_path(path)
+    key = _purge_key(path)
+    if key in _PENDING_PURGES:
+        from glueflow_lib.storage import write_atomically
+
+        _PENDING_PURGES.discard(key)
+        write_atomically(target, lambda staging: _write_format(writer, fmt, options, staging))
+        return
+    _write_format(writer, fmt, options, target)
+
+
+def _write_format(writer: Any, fmt: str, options: Mapping[str, Any], target: str) -> None:
+    compression = options.get("compression")
     if fmt in ("parquet", "glueparquet"):
         writer.option("compression", compression or "snappy").parquet(target)
     elif fmt == "csv":
