@@ -34,6 +34,7 @@ from botocore.exceptions import (
 
 from glueflow import __version__
 from glueflow.errors import GlueflowError
+from glueflow.run_changes import SEEN_HEADER, WAIT_HEADER, change_mark
 from glueflow.spec.deployment import Deployment
 from glueflow.spec.resolved import Environment
 
@@ -155,6 +156,7 @@ class LocalGlue:
         self._address = (parsed.hostname or "127.0.0.1", parsed.port or 80)
         self._timeout = timeout
         self._connection: Any = None
+        self._marks: dict[tuple[str, str], str] = {}  # (workflow, run id) → the change_mark last seen
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -162,11 +164,23 @@ class LocalGlue:
         operation = "".join(part.capitalize() for part in name.split("_"))
         return lambda **params: self.call(operation, params)
 
-    def call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    def wait_for_change(self, workflow: str, run_id: str, timeout: float) -> None:
+        """Return once the run differs from what get_workflow_run last returned (the runtime answers on its
+        events), or after `timeout` seconds."""
+        key = (workflow, run_id)
+        seen = self._marks.get(key, "")
+        extra = {WAIT_HEADER: f"{timeout:g}", SEEN_HEADER: seen}
+        started = time.monotonic()
+        self.call("GetWorkflowRun", {"Name": workflow, "RunId": run_id, "IncludeGraph": True}, extra)
+        if self._marks.get(key) == seen and time.monotonic() - started < timeout / 2:
+            time.sleep(0.1)  # the runtime did not wait (too many waiters): do not spin
+
+    def call(self, operation: str, params: dict[str, Any], extra: dict[str, str] | None = None) -> dict[str, Any]:
         import http.client
 
         body = json.dumps(params).encode()
         headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"AWSGlue.{operation}"}
+        headers.update(extra or {})
         for attempt in (1, 2):  # a kept-alive connection the endpoint closed meanwhile: reconnect once
             if self._connection is None:
                 self._connection = http.client.HTTPConnection(*self._address, timeout=self._timeout)
@@ -185,6 +199,8 @@ class LocalGlue:
             code = str(answer.get("__type", "InternalServiceException")).rpartition("#")[2]
             error = {"Code": code, "Message": str(answer.get("message", ""))}
             raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
+        if operation == "GetWorkflowRun" and isinstance(answer.get("Run"), dict):
+            self._marks[(params.get("Name", ""), params.get("RunId", ""))] = change_mark(answer["Run"])
         return dict(answer)
 
 

@@ -50,7 +50,7 @@ def command(
     from glueflow.local import adhoc
 
     if kind not in adhoc.JOB_TYPES:
-        raise GlueflowError(f"--type {kind!r}: expected glueetl or pythonshell")
+        raise GlueflowError(f"--type {kind!r}: expected {' or '.join(adhoc.JOB_TYPES)}")
     arguments = adhoc.parse_arguments(arg or [])
     adhoc.check_script(script)
     from glueflow.spec import load_deployment

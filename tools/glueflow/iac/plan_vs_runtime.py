@@ -173,6 +173,10 @@ FIELDS: dict[str, tuple[str, tuple[Field, ...]]] = {
         (
             Field("database_name", lambda p: p.get("database_name"), lambda r: r.get("DatabaseName")),
             Field("table_prefix", lambda p: p.get("table_prefix") or "", lambda r: r.get("TablePrefix") or ""),
+            # In order: Glue tries a crawler's custom classifiers in the order it lists them.
+            Field(
+                "classifiers", lambda p: list(p.get("classifiers") or []), lambda r: list(r.get("Classifiers") or [])
+            ),
             Field(
                 "s3_target",
                 lambda p: _sorted(

@@ -87,6 +87,9 @@ class Store:
         self.path = state_dir / "glueflow.sqlite"
         self._lock = threading.RLock()
         self._depth = 0
+        # Every recorded event bumps the generation and wakes waiters (followers of a run: wait_for_event).
+        self.generation = 0
+        self._events = threading.Condition(threading.Lock())
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -487,6 +490,15 @@ class Store:
                 "INSERT INTO events (time, kind, workflow_run_id, node, detail) VALUES (?, ?, ?, ?, ?)",
                 (time.time(), kind, workflow_run_id, node, _dumps(detail)),
             )
+        with self._events:
+            self.generation += 1
+            self._events.notify_all()
+
+    def wait_for_event(self, generation: int, timeout: float) -> int:
+        """Block until an event is recorded after `generation` (a value of `self.generation`) or `timeout` passes."""
+        with self._events:
+            self._events.wait_for(lambda: self.generation != generation, timeout)
+            return self.generation
 
     def events(self, workflow_run_id: str) -> list[JSON]:
         rows = self._query(
