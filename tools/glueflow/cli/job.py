@@ -69,7 +69,7 @@ def _run(deployment: object, script: Path, arguments: dict[str, str], kind: str,
     from glueflow.local import adhoc
 
     started = time.monotonic()
-    with connect_glue(deployment, provision=True) as connection:  # type: ignore[arg-type]
+    with connect_glue(deployment, provision=True, light=True) as connection:  # type: ignore[arg-type]
         name = adhoc.define_job(connection.deployment, script, kind, timeout_minutes)
         run_id = connection.glue.start_job_run(JobName=name, Arguments=arguments)["JobRunId"]
         err.print(f"{script} → job {name}, run {run_id} (local endpoint {connection.endpoint_url})", highlight=False)
