@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from glue_shapes import ALL_SUCCEEDED, JOB_FAILED_TWICE, at
 from rich.console import Console
 
 from glueflow.cost import Pricing, crawl_cost, dpu_seconds, job_run_cost, workflow_run_cost
 from glueflow.errors import SpecError
 from glueflow.follow import print_summary, run_status
 from glueflow.spec import load_deployment
-from tests.local.services.glue_shapes import ALL_SUCCEEDED, JOB_FAILED_TWICE, at
 
 
 def _run(seconds: int, **capacity: Any) -> dict[str, Any]:

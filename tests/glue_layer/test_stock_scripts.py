@@ -126,7 +126,48 @@ def test_resolve_choice_cast_make_cols_project(glue: GlueHarness, capsys: pytest
     assert by_city["A"]["provider_id_int"] == 10 and by_city["A"]["provider_id_string"] is None
     assert by_city["B"]["provider_id_string"] == "x-7" and by_city["C"]["provider_id_long"] == 3000000000
     project = {r["city"]: r["provider_id"] for r in pq.read_table(out / "project").to_pylist()}
-    assert project == {"A": 10, "B": None, "C": 3000000000}  # every value projected to long; "x-7" cannot be
+    assert project == {"A": 10, "B": None, "C": 3000000000}  # only the numbers are kept
+
+
+def test_resolve_choice_match_catalog(glue: GlueHarness) -> None:
+    records = [
+        {"provider_id": 10, "city": "A"},
+        {"provider_id": "x-7", "city": "B"},
+        {"provider_id": "12", "city": "C"},
+    ]
+    glue.put(f"{RAW}/providers_json/p.json", _jsonl(records))
+    _table(glue, "providers_typed", [("provider_id", "bigint"), ("city", "string")], f"{RAW}/providers_json/", "json")
+    glue.run("match_catalog", {"--database": DATABASE, "--input_path": f"{RAW}/providers_json/",
+                               "--output_path": f"{OUT}/providers_typed/"})  # fmt: skip
+    table = pq.read_table(glue.path(f"{OUT}/providers_typed"))
+    assert str(table.schema.field("provider_id").type) == "int64"
+    assert {r["city"]: r["provider_id"] for r in table.to_pylist()} == {"A": 10, "B": None, "C": 12}
+
+
+MEDICARE = "drg,provider_id,provider_name,average_payments\n039,10001,SOUTHEAST,5777.24\n039,ABC,MARSHALL,5787.57\n"
+
+
+def test_catalog_csv_reads_schema_on_read_with_a_choice_like_the_medicare_example(
+    glue: GlueHarness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The crawler sampled the first rows and typed provider_id bigint; a later file has a text id (AWS's example).
+    glue.put(f"{RAW}/medicare/part-1.csv", MEDICARE)
+    columns = [
+        ("drg", "bigint"),
+        ("provider_id", "bigint"),
+        ("provider_name", "string"),
+        ("average_payments", "double"),
+    ]
+    _table(glue, "medicare", columns, f"{RAW}/medicare/", "csv", parameters={"skip.header.line.count": "1"},
+           serde_parameters={"field.delim": ","})  # fmt: skip
+    glue.run("medicare_catalog", {"--database": DATABASE, "--output_path": f"{OUT}/medicare_res/"})
+    printed = capsys.readouterr().out
+    assert "|-- provider_id: choice\n|    |-- int\n|    |-- string\n" in printed
+    assert "|-- provider_id: long" in printed  # after cast:long
+    table = pq.read_table(glue.path(f"{OUT}/medicare_res"))
+    rows = {r["provider_name"]: r["provider_id"] for r in table.to_pylist()}
+    assert rows == {"SOUTHEAST": 10001, "MARSHALL": None}
+    assert str(table.schema.field("average_payments").type) == "double"
 
 
 ORDERS = "order_id,order_date,amount\nA1,2024-01-05,10.5\nA2,2024-02-10,20\nA3,2024-02-11,5.25\nA4,2024-03-01,7\nA5,2023-12-31,100\n"

@@ -1,4 +1,4 @@
-"""Local bookmark state (contract 5), local storage helpers, and the library's portability: it imports without
+"""Local bookmark state (docs/glue-semantics.md, "Job bookmarks"), local storage helpers, and the library's portability: it imports without
 pyspark/awsglue for python-shell jobs and uses no syntax newer than Python 3.9 (Glue python-shell)."""
 
 from __future__ import annotations

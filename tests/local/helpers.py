@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from shape_validator import shape_problems  # noqa: F401 - re-exported for the local tests
 
 from glueflow.local.provision import deploy
 from glueflow.local.runtime import LocalRuntime
@@ -93,51 +94,3 @@ def node_runs(run: dict[str, Any], name: str) -> list[dict[str, Any]]:
 def finished_run(runtime: LocalRuntime, workflow: str, run_id: str, timeout: float = 60) -> dict[str, Any]:
     runtime.engine.wait_for_workflow_run(run_id, timeout)
     return runtime.call("GetWorkflowRun", {"Name": workflow, "RunId": run_id, "IncludeGraph": True})["Run"]
-
-
-def shape_problems(value: Any, shape: Any, path: str = "") -> list[str]:
-    """Where `value` departs from a botocore output shape: unknown keys, wrong types, bad enums, short strings.
-
-    Stricter than boto3's parser (which silently drops unknown keys), so a shape mistake cannot hide.
-    Timestamps are epoch seconds, as the AWS JSON protocol sends them.
-    """
-    kind = shape.type_name
-    problems: list[str] = []
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [f"{path}: expected an object"]
-        for key, item in value.items():
-            if key not in shape.members:
-                problems.append(f"{path}.{key}: not a member of {shape.name}")
-            else:
-                problems += shape_problems(item, shape.members[key], f"{path}.{key}")
-        return problems
-    if kind == "list":
-        if not isinstance(value, list):
-            return [f"{path}: expected a list"]
-        for index, item in enumerate(value):
-            problems += shape_problems(item, shape.member, f"{path}[{index}]")
-        return problems
-    if kind == "map":
-        if not isinstance(value, dict):
-            return [f"{path}: expected a map"]
-        for key, item in value.items():
-            problems += shape_problems(item, shape.value, f"{path}[{key}]")
-        return problems
-    expected = {
-        "string": str,
-        "integer": int,
-        "long": int,
-        "boolean": bool,
-        "double": (int, float),
-        "float": (int, float),
-        "timestamp": (int, float),
-    }.get(kind)
-    if expected and (not isinstance(value, expected) or (kind in ("integer", "long") and isinstance(value, bool))):
-        return [f"{path}: {value!r} is not a {kind}"]
-    if kind == "string":
-        if shape.enum and value not in shape.enum:
-            problems.append(f"{path}: {value!r} not in {shape.enum}")
-        if len(value) < shape.metadata.get("min", 0):
-            problems.append(f"{path}: shorter than {shape.metadata['min']}")
-    return problems

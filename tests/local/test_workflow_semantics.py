@@ -1,4 +1,4 @@
-"""Glue workflow semantics (GLUE_SEMANTICS.md) on the local runtime, with python-shell test jobs."""
+"""Glue workflow semantics (docs/glue-semantics.md) on the local runtime, with python-shell test jobs."""
 
 from __future__ import annotations
 

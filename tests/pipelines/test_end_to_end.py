@@ -135,8 +135,8 @@ def test_glueflow_query_sums_daily_sales_like_duckdb_on_the_sample_data_and_part
     """The issue's example, through the CLI against this env's endpoint (announced as `glueflow serve` does)."""
     import sys
 
+    from benchmarks.duckdb_reference import sales_tables
     from glueflow.aws import local_client, write_endpoint_file
-    from glueflow.bench_duckdb import sales_tables
     from glueflow.cli.main import main
 
     url = env.runtime.endpoint_url()

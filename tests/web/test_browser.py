@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from glueflow import cost
 from glueflow.aws import local_client
 from glueflow.local.services.serve import LocalServices, ServeSettings
 from glueflow.spec import Deployment, load_deployment
@@ -187,7 +188,7 @@ def test_the_failed_node_shows_its_error_and_log(watched: dict[str, Any]) -> Non
     assert re.search(r"quarantined_sales\s*1", counters)
 
 
-def test_the_history_lists_the_run_with_its_cost(watched: dict[str, Any]) -> None:
+def test_the_history_lists_the_run_with_its_cost(watched: dict[str, Any], retail: Retail) -> None:
     # the history page opened at the start showed the run going on, and refreshed itself when it ended
     history = watched["history"]
     assert watched["history_status"] == "RUNNING"
@@ -200,4 +201,9 @@ def test_the_history_lists_the_run_with_its_cost(watched: dict[str, Any]) -> Non
     row = page.locator(f'tr[data-run-id="{watched["run_id"]}"]')
     cells = row.locator("td").all_text_contents()
     assert cells[1].strip() == "COMPLETED" and cells[5].strip() == "1"  # one failed action: clean_sales
-    assert re.fullmatch(r"\$\d+\.\d{4}", row.locator("td.cost").text_content().strip())
+    run = retail.services.runtime.call(
+        "GetWorkflowRun", {"Name": retail.workflow, "RunId": watched["run_id"], "IncludeGraph": True}
+    )["Run"]
+    expected = cost.format_usd(cost.workflow_run_cost(run, retail.deployment.env.pricing.pricing()).usd)
+    assert row.locator("td.cost").text_content().strip() == expected
+    assert re.fullmatch(r"\$\d+\.\d{4}", expected) and expected != "$0.0000"

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import socket
@@ -18,11 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -34,17 +34,34 @@ from botocore.exceptions import (
 
 from glueflow import __version__
 from glueflow.errors import GlueflowError
+from glueflow.run_changes import SEEN_HEADER, WAIT_HEADER, change_mark
 from glueflow.spec.deployment import Deployment
 from glueflow.spec.resolved import Environment
 
-RETRY_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 10},
-    connect_timeout=10,
-    read_timeout=60,
-    user_agent_extra=f"glueflow/{__version__}",
-)
-# The local endpoint answers at once; fail fast if it is gone rather than retrying for a minute.
-LOCAL_CONFIG = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=60)
+if TYPE_CHECKING:
+    import boto3
+
+
+@functools.cache
+def _retry_config() -> Any:
+    from botocore.config import Config  # boto3 and its config: only when a client is made (see LocalGlue)
+
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": 10},
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra=f"glueflow/{__version__}",
+    )
+
+
+@functools.cache
+def _local_config() -> Any:
+    from botocore.config import Config
+
+    # The local endpoint answers at once; fail fast if it is gone rather than retrying for a minute.
+    return Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=60)
+
+
 LOCAL_CREDENTIALS = {"aws_access_key_id": "glueflow-local", "aws_secret_access_key": "glueflow-local"}
 ENDPOINT_FILE = "endpoint.json"
 
@@ -54,6 +71,8 @@ ENDPOINT_FILE = "endpoint.json"
 
 def aws_session(environment: Environment) -> boto3.Session:
     """A session in the env's region; the profile comes from AWS_PROFILE like every AWS tool."""
+    import boto3
+
     try:
         return boto3.Session(region_name=environment.region)
     except ProfileNotFound as exc:
@@ -61,13 +80,13 @@ def aws_session(environment: Environment) -> boto3.Session:
 
 
 def aws_client(service: str, environment: Environment, session: boto3.Session | None = None) -> Any:
-    return (session or aws_session(environment)).client(service, config=RETRY_CONFIG)
+    return (session or aws_session(environment)).client(service, config=_retry_config())
 
 
 def check_credentials(session: boto3.Session, environment: Environment) -> str:
     """The caller's account id; a clear error when there are no credentials or they are for another account."""
     try:
-        account = str(session.client("sts", config=RETRY_CONFIG).get_caller_identity()["Account"])
+        account = str(session.client("sts", config=_retry_config()).get_caller_identity()["Account"])
     except (NoCredentialsError, NoRegionError) as exc:
         raise GlueflowError(
             f"no AWS credentials for env '{environment.name}': {exc}",
@@ -117,9 +136,72 @@ _HINTS = {
 
 
 def local_client(service: str, endpoint_url: str, region: str) -> Any:
+    import boto3
+
     return boto3.session.Session(region_name=region, **LOCAL_CREDENTIALS).client(
-        service, endpoint_url=endpoint_url, config=LOCAL_CONFIG
+        service, endpoint_url=endpoint_url, config=_local_config()
     )
+
+
+class LocalGlue:
+    """The local endpoint's Glue API for `glueflow run` and `status` without boto3: importing boto3 and building a
+    Glue client took longer than the whole of `glueflow status` against a running runtime. Hand-written because
+    AWS JSON 1.1 is one POST per call (`X-Amz-Target: AWSGlue.<Operation>`); the endpoint itself is exercised with
+    boto3 by its tests and by anyone pointing boto3 or the AWS CLI at it. `glue.get_workflow_run(Name=…)` calls
+    GetWorkflowRun as boto3 would; errors raise botocore's ClientError, so `api_errors` treats both alike.
+    Timestamps stay epoch seconds (boto3 would make datetimes; follow.py takes both)."""
+
+    def __init__(self, endpoint_url: str, timeout: float = 60.0) -> None:
+        parsed = urlparse(endpoint_url)
+        self._address = (parsed.hostname or "127.0.0.1", parsed.port or 80)
+        self._timeout = timeout
+        self._connection: Any = None
+        self._marks: dict[tuple[str, str], str] = {}  # (workflow, run id) → the change_mark last seen
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        operation = "".join(part.capitalize() for part in name.split("_"))
+        return lambda **params: self.call(operation, params)
+
+    def wait_for_change(self, workflow: str, run_id: str, timeout: float) -> None:
+        """Return once the run differs from what get_workflow_run last returned (the runtime answers on its
+        events), or after `timeout` seconds."""
+        key = (workflow, run_id)
+        seen = self._marks.get(key, "")
+        extra = {WAIT_HEADER: f"{timeout:g}", SEEN_HEADER: seen}
+        started = time.monotonic()
+        self.call("GetWorkflowRun", {"Name": workflow, "RunId": run_id, "IncludeGraph": True}, extra)
+        if self._marks.get(key) == seen and time.monotonic() - started < timeout / 2:
+            time.sleep(0.1)  # the runtime did not wait (too many waiters): do not spin
+
+    def call(self, operation: str, params: dict[str, Any], extra: dict[str, str] | None = None) -> dict[str, Any]:
+        import http.client
+
+        body = json.dumps(params).encode()
+        headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"AWSGlue.{operation}"}
+        headers.update(extra or {})
+        for attempt in (1, 2):  # a kept-alive connection the endpoint closed meanwhile: reconnect once
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection(*self._address, timeout=self._timeout)
+            try:
+                self._connection.request("POST", "/", body=body, headers=headers)
+                response = self._connection.getresponse()
+                status, data = response.status, response.read()
+                break
+            except (ConnectionError, http.client.HTTPException) as exc:
+                self._connection.close()
+                self._connection = None
+                if attempt == 2:
+                    raise EndpointConnectionError(endpoint_url=f"http://{self._address[0]}:{self._address[1]}") from exc
+        answer = json.loads(data or b"{}")
+        if status != 200:
+            code = str(answer.get("__type", "InternalServiceException")).rpartition("#")[2]
+            error = {"Code": code, "Message": str(answer.get("message", ""))}
+            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
+        if operation == "GetWorkflowRun" and isinstance(answer.get("Run"), dict):
+            self._marks[(params.get("Name", ""), params.get("RunId", ""))] = change_mark(answer["Run"])
+        return dict(answer)
 
 
 @dataclass(frozen=True)
@@ -201,23 +283,27 @@ class GlueConnection:
 
 @contextmanager
 def connect_glue(
-    deployment: Deployment, *, provision: bool = False, start_background: bool = True
+    deployment: Deployment, *, provision: bool = False, start_background: bool = True, light: bool = False
 ) -> Iterator[GlueConnection]:
     """A Glue client for the deployment's env (see the module docstring). With `provision`, the local deployment
     is brought up to date first (idempotent). Without `start_background`, no background runtime is started for
-    this command (one that is running is still used)."""
+    this command (one that is running is still used). With `light`, a local env gets a LocalGlue instead of a
+    boto3 client (for the few calls `run` and `status` make)."""
+
+    def client(url: str) -> Any:
+        return LocalGlue(url) if light else local_client("glue", url, environment.region)
+
     environment = deployment.tfvars.environment
     if environment.kind == "aws":
         yield GlueConnection(aws_client("glue", environment), deployment, None, in_process=False)
         return
-    local = _local_runtime_modules()
     if provision:
-        local["provision"].deploy(deployment)
+        _local_module("provision").deploy(deployment)
     served = live_endpoint(deployment.state_dir)
     if served is None and start_background and deployment.settings.background:
-        served = local["background"].ensure(deployment)
+        served = _local_module("services.background").ensure(deployment)
     if served is not None:
-        yield GlueConnection(local_client("glue", served.url, environment.region), deployment, served.url, False)
+        yield GlueConnection(client(served.url), deployment, served.url, False)
         return
     from glueflow.local import endpoint, runtime  # a runtime in this process: only when nothing serves the env
 
@@ -225,21 +311,20 @@ def connect_glue(
     try:
         server = endpoint.start_endpoint(in_process)
         try:
-            yield GlueConnection(local_client("glue", server.url, environment.region), deployment, server.url, True)
+            yield GlueConnection(client(server.url), deployment, server.url, True)
         finally:
             server.shutdown()
     finally:
         in_process.close()
 
 
-def _local_runtime_modules() -> dict[str, Any]:
-    """Import the embedded runtime lazily: AWS commands must not pay for it (or need it installed)."""
+def _local_module(name: str) -> Any:
+    """Import a part of the embedded runtime lazily: AWS commands must not pay for it (or need it installed), and
+    a local command imports only what it uses (`status` against a running runtime: nothing of it)."""
     try:
-        from glueflow.local import provision
-        from glueflow.local.services import background
+        return importlib.import_module(f"glueflow.local.{name}")
     except ImportError as exc:
         raise GlueflowError(
             f"the local runtime is not available: {exc}",
             hint="reinstall glueflow with `make setup`, or use an aws env",
         ) from exc
-    return {"provision": provision, "background": background}

@@ -381,7 +381,8 @@ def _snapshot(runs: list[RunStatus]) -> dict[tuple[str, str], tuple[str, int]]:
 
 
 class Follower:
-    """Poll the runs until all have finished, showing a live table (TTY) or one line per transition (pipes, CI).
+    """Follow the runs until all have finished, showing a live table (TTY) or one line per transition (pipes, CI).
+    On AWS it polls with backoff; on the local runtime `wait` returns as soon as a run changes.
 
     On Ctrl-C, `on_interrupt` decides: "stop" the runs (StopWorkflowRun, then keep following until they stop),
     "detach" (return at once; the runs go on), or "continue" following.
@@ -398,9 +399,12 @@ class Follower:
         on_interrupt: Callable[[list[RunStatus]], InterruptChoice],
         sleep: Callable[[float], None] = time.sleep,
         pricing: Pricing = LIST_PRICES,
+        wait: Callable[[list[RunStatus], float], None] | None = None,
     ) -> None:
         self.glue, self.targets, self.console = glue, targets, console
         self.policy, self.live, self.on_interrupt, self.sleep = policy, live, on_interrupt, sleep
+        # Between polls: `wait(runs, interval)` if given (the local runtime wakes it on its events), else sleep.
+        self.wait = wait or (lambda runs, interval: self.sleep(interval))
         self.detached = False
         self.pricing = pricing
         self._marks: dict[tuple[str, str], tuple[str, int]] = {}
@@ -444,7 +448,7 @@ class Follower:
             if all(r.finished for r in runs):
                 return runs
             interval = self.policy.next(interval, changed)
-            self.sleep(interval)
+            self.wait(runs, interval)
             runs = self.poll()
 
     def _changed(self, runs: list[RunStatus]) -> bool:

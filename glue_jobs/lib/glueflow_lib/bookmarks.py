@@ -1,4 +1,5 @@
-"""The local runtime's job bookmarks (contract 5): which source files a committed run already processed.
+"""The local runtime's job bookmarks: which source files a committed run already processed (used by the local
+`awsglue` layer's Job and by glueflow_lib.sources alike).
 
 On Glue, GlueContext keeps bookmarks itself (`transformation_ctx` + `job.commit()`). Locally the runtime hands the
 last committed state in `GLUEFLOW_BOOKMARK_IN` (unset when bookmarks are disabled) and stores what the library

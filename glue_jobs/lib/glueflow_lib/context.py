@@ -2,7 +2,8 @@
 
 On Glue it wraps SparkContext → GlueContext → Job (`job.init` at start, `job.commit()` on success, which saves
 bookmarks). Locally it is plain Spark (the runtime's session, with the catalog's tables registered) plus the
-bookmark files of contract 5. Either way a run that raises commits nothing, so the next run reprocesses.
+bookmark files the local runtime passes in and commits (docs/glue-semantics.md, "Job bookmarks"). Either way
+a run that raises commits nothing, so the next run reprocesses.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Small-object I/O and file listing that work on `s3://` URIs (boto3, on Glue) and local paths (the runtime
-translates every s3:// job argument to an absolute local path, contract 4)."""
+translates every s3:// job argument to an absolute local path: glueflow.local.s3)."""
 
 from __future__ import annotations
 

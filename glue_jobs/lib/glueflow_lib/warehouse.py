@@ -94,7 +94,7 @@ def _load_redshift(job: Any, df: Any, table: str) -> int:
 
 def local_warehouse_dir(job: Any) -> Path:
     """`$GLUEFLOW_WAREHOUSE_DIR`, else `<state dir>/warehouse`: the state dir is found from `--TempDir`, which
-    the runtime translated to `<state dir>/s3/<temp bucket>/...` (contract 4)."""
+    the runtime translated to `<state dir>/s3/<temp bucket>/...` (glueflow.local.s3)."""
     if os.environ.get("GLUEFLOW_WAREHOUSE_DIR"):
         return Path(os.environ["GLUEFLOW_WAREHOUSE_DIR"])
     temp = Path(job.args.get("TempDir", ""))

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-
-from .conftest import make_project, wait_for
+from serve_fixtures import make_project, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -10,13 +10,12 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
+from serve_fixtures import Served, finished_run, wait_for
+from shape_validator import shape_problems
 
 from glueflow.local.runtime import supported_operations
 from glueflow.local.services.scheduler import AwsSchedule
 from glueflow.local.services.watcher import LambdaConsumer, NewObject, s3_event
-
-from .conftest import Served, finished_run, wait_for
-from .shape_validator import shape_problems
 
 pytestmark = pytest.mark.slow
 

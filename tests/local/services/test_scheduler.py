@@ -10,12 +10,11 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from serve_fixtures import make_project
 
 from glueflow.errors import GlueflowError
 from glueflow.local.services.scheduler import AwsSchedule, CronScheduler, ScheduledStart, scheduled_starts
 from glueflow.spec import load_deployment
-
-from .conftest import make_project
 
 JAN_1_2025 = datetime(2025, 1, 1, tzinfo=UTC)  # a Wednesday
 

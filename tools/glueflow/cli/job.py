@@ -12,9 +12,9 @@ import typer
 from glueflow.cli.console import err
 from glueflow.cli.options import EnvOption
 from glueflow.errors import GlueflowError
-from glueflow.glue import ExitCode
+from glueflow.glue import FINAL_JOB_RUN_STATES, ExitCode, JobRunState
 
-TERMINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED"}
+TERMINAL = FINAL_JOB_RUN_STATES
 POLL_SECONDS = 0.1
 
 
@@ -50,7 +50,7 @@ def command(
     from glueflow.local import adhoc
 
     if kind not in adhoc.JOB_TYPES:
-        raise GlueflowError(f"--type {kind!r}: expected glueetl or pythonshell")
+        raise GlueflowError(f"--type {kind!r}: expected {' or '.join(adhoc.JOB_TYPES)}")
     arguments = adhoc.parse_arguments(arg or [])
     adhoc.check_script(script)
     from glueflow.spec import load_deployment
@@ -69,7 +69,7 @@ def _run(deployment: object, script: Path, arguments: dict[str, str], kind: str,
     from glueflow.local import adhoc
 
     started = time.monotonic()
-    with connect_glue(deployment, provision=True) as connection:  # type: ignore[arg-type]
+    with connect_glue(deployment, provision=True, light=True) as connection:  # type: ignore[arg-type]
         name = adhoc.define_job(connection.deployment, script, kind, timeout_minutes)
         run_id = connection.glue.start_job_run(JobName=name, Arguments=arguments)["JobRunId"]
         err.print(f"{script} → job {name}, run {run_id} (local endpoint {connection.endpoint_url})", highlight=False)
@@ -82,7 +82,7 @@ def _run(deployment: object, script: Path, arguments: dict[str, str], kind: str,
             err.print(f"interrupted: job run {run_id} {where}")
             return int(ExitCode.INTERRUPTED)
     took = time.monotonic() - started
-    if state == "SUCCEEDED":
+    if state == JobRunState.SUCCEEDED:
         err.print(f"[green]SUCCEEDED[/green] in {took:.1f}s ({run.get('ExecutionTime', 0)}s execution)")
     else:
         err.print(f"[red]{state}[/red] after {took:.1f}s: {run.get('ErrorMessage', '')}", highlight=False)

@@ -65,7 +65,7 @@ def command(
     with api_errors(environment):
         if environment.kind == "aws":
             check_credentials(aws_session(environment), environment)
-        with connect_glue(deployment, provision=True) as connection:
+        with connect_glue(deployment, provision=True, light=True) as connection:
             code = _start_and_follow(connection, workflows, run_properties, follow)
     raise typer.Exit(code)
 
@@ -95,6 +95,7 @@ def _start_and_follow(
         policy=PollPolicy.for_env(connection.is_local),
         live=out.is_terminal,
         on_interrupt=interrupt_prompt(connection.in_process),
+        wait=_on_change(connection.glue),
         pricing=connection.deployment.env.pricing.pricing(),
     )
     runs = follower.follow()
@@ -103,6 +104,22 @@ def _start_and_follow(
         err.print(f"detached; the run goes on. Check it with: glueflow status --env {environment.name}")
         return EXIT_INTERRUPTED
     return exit_code(runs)
+
+
+def _on_change(glue: object) -> Callable[[list[RunStatus], float], None] | None:
+    """On the local runtime, wait for a run to change (its events wake the request) instead of sleeping; the
+    live table still redraws at least every second for the durations it shows."""
+    from glueflow.aws import LocalGlue
+
+    if not isinstance(glue, LocalGlue):
+        return None
+
+    def wait(runs: list[RunStatus], interval: float) -> None:
+        pending = next((r for r in runs if not r.finished), None)
+        if pending is not None:
+            glue.wait_for_change(pending.workflow, pending.run_id, timeout=1.0)
+
+    return wait
 
 
 def interrupt_prompt(in_process: bool) -> Callable[[list[RunStatus]], InterruptChoice]:

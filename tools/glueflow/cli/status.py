@@ -38,7 +38,7 @@ def command(
         raise GlueflowError("--run-id names a run of one pipeline", hint="add --pipeline <name>")
     environment = deployment.tfvars.environment
     runs = []
-    with api_errors(environment), connect_glue(deployment, start_background=False) as connection:
+    with api_errors(environment), connect_glue(deployment, start_background=False, light=True) as connection:
         for name, workflow in workflows.items():
             wanted = run_id or latest_run_id(connection.glue, workflow)
             if wanted is None:

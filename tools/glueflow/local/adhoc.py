@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from glueflow.errors import GlueflowError
-from glueflow.glue import ExitCode
+from glueflow.glue import JOB_KINDS, ExitCode, JobRunState, WorkerType, job_kind
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.spec import Deployment
 
-JOB_TYPES = ("glueetl", "pythonshell")
+JOB_TYPES = tuple(JOB_KINDS)
 
 
 def job_name(deployment: Deployment, script: Path) -> str:
@@ -40,8 +40,9 @@ def check_script(script: Path) -> None:
         raise GlueflowError(f"{script}:{exc.lineno}: SyntaxError: {exc.msg}") from None
 
 
-def define_job(deployment: Deployment, script: Path, kind: str, timeout_minutes: int) -> str:
+def define_job(deployment: Deployment, script: Path, kind_name: str, timeout_minutes: int) -> str:
     """Upload `script` and write its job definition into the env's store; returns the job name."""
+    kind = job_kind(kind_name)
     environment = deployment.tfvars.environment
     name = job_name(deployment, script)
     key = f"adhoc/{name}.py"
@@ -60,9 +61,9 @@ def define_job(deployment: Deployment, script: Path, kind: str, timeout_minutes:
         "LastModifiedOn": now,
         "ExecutionProperty": {"MaxConcurrentRuns": 1},
         "Command": {
-            "Name": kind,
+            "Name": kind.name,
             "ScriptLocation": f"s3://{environment.buckets.scripts}/{key}",
-            "PythonVersion": "3" if kind == "glueetl" else "3.9",
+            "PythonVersion": kind.python_version,
         },
         "DefaultArguments": {
             "--TempDir": f"s3://{environment.buckets.temp}/adhoc/{name}/",
@@ -73,14 +74,14 @@ def define_job(deployment: Deployment, script: Path, kind: str, timeout_minutes:
         "NonOverridableArguments": {},
         "MaxRetries": 0,
         "Timeout": timeout_minutes,
-        "GlueVersion": "5.0" if kind == "glueetl" else "3.0",
+        "GlueVersion": kind.glue_versions[-1],
         "_pipeline": f"_adhoc/{name}",
         "_script_path": str(script.resolve()),
     }
-    if kind == "glueetl":
-        shape.update(WorkerType="G.1X", NumberOfWorkers=2)
+    if kind.workers:
+        shape.update(WorkerType=WorkerType.G_1X, NumberOfWorkers=2)
     else:
-        shape["MaxCapacity"] = 0.0625
+        shape["MaxCapacity"] = kind.max_capacities[0]
     store = Store(deployment.state_dir)
     try:
         store.replace_definitions(f"_adhoc/{name}", {"job": {name: shape}})
@@ -104,7 +105,7 @@ def parse_arguments(pairs: list[str]) -> dict[str, str]:
 
 
 def exit_code(state: str) -> ExitCode:
-    return ExitCode.OK if state == "SUCCEEDED" else ExitCode.FAILED
+    return ExitCode.OK if state == JobRunState.SUCCEEDED else ExitCode.FAILED
 
 
 class LogTail:

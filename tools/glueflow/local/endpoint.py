@@ -26,6 +26,7 @@ from typing import Any
 
 from glueflow.local.errors import GlueApiError
 from glueflow.local.http_limits import MAX_HEADER_BYTES, Request, RequestError, read_request
+from glueflow.run_changes import SEEN_HEADER, WAIT_HEADER
 
 TARGET_PREFIX = "AWSGlue."
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -142,8 +143,13 @@ class EndpointServer:
             return 400, _error_body("InvalidInputException", f"request body is not valid JSON ({type(exc).__name__})")
         if not isinstance(params, dict):
             return 400, _error_body("InvalidInputException", "request body must be a JSON object")
+        operation = target[len(TARGET_PREFIX) :]
+        wait = _wait_seconds(request.headers) if operation == "GetWorkflowRun" else None
         try:
-            return 200, self._runtime.call(target[len(TARGET_PREFIX) :], params)
+            if wait is not None:  # glueflow's followers: answer when the run changed (run_changes.py)
+                seen = request.headers.get(SEEN_HEADER.lower(), "")
+                return 200, self._runtime.get_workflow_run_when_changed(params, seen, wait)
+            return 200, self._runtime.call(operation, params)
         except GlueApiError as exc:
             return exc.http_status, _error_body(exc.code, exc.message)
         except Exception as exc:  # a runtime bug: logged with its traceback, answered without internals
@@ -154,7 +160,16 @@ class EndpointServer:
 def _is_read(request: Request) -> bool:
     """A Glue read operation (Get*, List*, BatchGet*): a few SQLite reads, answered in about a millisecond."""
     operation = request.headers.get("x-amz-target", "").removeprefix(TARGET_PREFIX)
-    return request.method == "POST" and operation.startswith(READ_PREFIXES)
+    waits = WAIT_HEADER.lower() in request.headers  # a long poll (run_changes.py) must not hold the loop
+    return request.method == "POST" and operation.startswith(READ_PREFIXES) and not waits
+
+
+def _wait_seconds(headers: dict[str, str]) -> float | None:
+    try:
+        value = float(headers.get(WAIT_HEADER.lower(), ""))
+    except ValueError:
+        return None
+    return value if 0 < value < float("inf") else None
 
 
 def _error_body(code: str, message: str) -> dict[str, Any]:

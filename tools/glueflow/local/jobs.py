@@ -135,6 +135,7 @@ class JobProcess:
         sink = launch.log_path.open("ab")
         age = time.time() - self.started
         warm = "warm spare" if self.ready else ("spare still warming" if self.spark else "new process")
+        self.ready_file.unlink(missing_ok=True)  # taken: `processes/spares/ready-*` lists waiting spares only
         warm += f", started {age:.1f}s ago"
         sink.write(f"glueflow: job run {launch.job_run_id} ({launch.kind}, {warm})\n".encode())
         with self._sink_lock:
@@ -179,6 +180,7 @@ class JobProcess:
 
     def retire(self) -> None:
         """Dismiss an unassigned spare."""
+        self.ready_file.unlink(missing_ok=True)
         with contextlib.suppress(BrokenPipeError, OSError):
             assert self.popen.stdin is not None
             self.popen.stdin.close()

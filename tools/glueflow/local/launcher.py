@@ -153,12 +153,12 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(result), encoding="utf-8")
 
 
-def _install_glue_layer(kind: str) -> None:
+def _install_glue_layer(spark: bool) -> None:
     """glueflow's local `awsglue` (glueflow/local/glue_layer) on the job's path: only here, never on AWS, where
     Glue's own library is used. Spark jobs also get `SparkContext()` returning the session built above."""
     from glueflow.local import glue_layer
 
-    if kind == "glueetl":
+    if spark:
         glue_layer.install()
     elif str(glue_layer.LAYER_DIR) not in sys.path:
         sys.path.insert(0, str(glue_layer.LAYER_DIR))  # python shell: awsglue.utils.getResolvedOptions
@@ -184,7 +184,7 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
                 mount_buckets(spark, Path(os.environ["GLUEFLOW_S3_ROOT"]))
             register_databases(spark, spec["catalog"])
             LazyCatalog(spark, spec["catalog"], _register_table).install()  # tables: on first use
-        _install_glue_layer(spec["kind"])
+        _install_glue_layer(spec["spark"])
         print(f"glueflow: running {spec['script']} (set-up {time.time() - started:.2f}s)", file=sys.stderr, flush=True)
         runpy.run_path(spec["script"], run_name="__main__")
         print(f"glueflow: script finished in {time.time() - started:.2f}s", file=sys.stderr, flush=True)
@@ -256,7 +256,8 @@ def main(argv: list[str]) -> None:
         spark = build_session("glueflow-job", work_dir)
         session_ready = time.time()
         warm_up(spark, work_dir)
-        ready_file.write_text(str(time.time()), encoding="utf-8")
+        if not _job_waiting():  # taken while warming: the runtime already removed its ready file
+            ready_file.write_text(str(time.time()), encoding="utf-8")
         print(
             f"glueflow: warm spare ready (session {session_ready - started:.1f}s, "
             f"warm-up query {time.time() - session_ready:.1f}s)",

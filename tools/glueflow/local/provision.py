@@ -1,4 +1,4 @@
-"""Local provisioning (contract 3): what `terraform apply` does on AWS, done on this machine.
+"""Local provisioning: what `terraform apply` does on AWS, done on this machine.
 
 `deploy` is idempotent: it renders build/<env>/ when it is stale, creates the buckets (folders under the state
 dir), each pipeline's catalog database, the definitions in the store, and uploads the rendered scripts, the job

@@ -1,4 +1,4 @@
-"""`LocalRuntime`: the Glue API of the embedded runtime (contract 1).
+"""`LocalRuntime`: the Glue API of the embedded runtime.
 
 `call(operation, params)` takes and returns exactly botocore's JSON shapes for AWSGlue; requests are checked
 against botocore's own model, so a call that boto3 would reject is rejected here too, as InvalidInputException.
@@ -31,6 +31,7 @@ from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.render import JOB_LIBRARY_ZIP
+from glueflow.run_changes import MAX_WAIT_SECONDS, change_mark
 from glueflow.settings import Settings
 from glueflow.spec.deployment import Deployment
 
@@ -102,6 +103,7 @@ class LocalRuntime:
         self._root, self._build_dir = root, build_dir
         self._closed = False
         self.last_call = time.monotonic()  # the background runtime retires after a while without calls
+        self._waiters = threading.BoundedSemaphore(4)  # waiting requests hold endpoint workers: bounded
 
     @classmethod
     def for_deployment(cls, deployment: Deployment, **options: Any) -> LocalRuntime:
@@ -153,6 +155,24 @@ class LocalRuntime:
         self._validate(operation_name, params)
         faults.point(f"api.{operation_name}")
         return handler(self, params)
+
+    def get_workflow_run_when_changed(self, params: JSON, seen: str, timeout: float) -> JSON:
+        """GetWorkflowRun, answered once the run's change_mark differs from `seen` or `timeout` has passed: how
+        `glueflow run` follows a local run, woken by the store's events instead of polling. Beyond a few waiting
+        requests at once, it answers at once (the client then waits a little itself)."""
+        if not self._waiters.acquire(blocking=False):
+            return self.call("GetWorkflowRun", params)
+        try:
+            deadline = time.monotonic() + max(0.0, min(timeout, MAX_WAIT_SECONDS))
+            while True:
+                generation = self.store.generation  # before reading: an event meanwhile is not missed
+                answer = self.call("GetWorkflowRun", params)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or change_mark(answer["Run"]) != seen:
+                    return answer
+                self.store.wait_for_event(generation, remaining)
+        finally:
+            self._waiters.release()
 
     def _validate(self, operation_name: str, params: JSON) -> None:
         model: OperationModel = glue_model().operation_model(operation_name)

@@ -1,4 +1,4 @@
-"""Local S3 (contract 4): `s3://<bucket>/<key>` ↔ `<state_dir>/s3/<bucket>/<key>`.
+"""Local S3: `s3://<bucket>/<key>` ↔ `<state_dir>/s3/<bucket>/<key>`.
 
 Job arguments and crawler targets are translated at launch so scripts see paths they can read.
 """

@@ -87,6 +87,9 @@ class Store:
         self.path = state_dir / "glueflow.sqlite"
         self._lock = threading.RLock()
         self._depth = 0
+        # Every recorded event bumps the generation and wakes waiters (followers of a run: wait_for_event).
+        self.generation = 0
+        self._events = threading.Condition(threading.Lock())
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -313,11 +316,14 @@ class Store:
     def owns_active_runs(self) -> bool:
         """Whether a workflow run, job run or crawl of this runtime is still going (an idle runtime may retire)."""
         return any(
-            self._query(f"SELECT 1 FROM {table} WHERE owner = ? AND {column} IN ({states}) LIMIT 1", (self.owner,))
+            self._query(
+                f"SELECT 1 FROM {table} WHERE owner = ? AND {column} IN ({', '.join('?' * len(states))}) LIMIT 1",
+                (self.owner, *states),
+            )
             for table, column, states in (
-                ("workflow_runs", "status", "'RUNNING','STOPPING'"),
-                ("job_runs", "state", "'STARTING','RUNNING','STOPPING','WAITING'"),
-                ("crawls", "state", "'RUNNING'"),
+                ("workflow_runs", "status", ACTIVE_WORKFLOW_RUN_STATUSES),
+                ("job_runs", "state", ACTIVE_JOB_RUN_STATES),
+                ("crawls", "state", (CrawlState.RUNNING,)),
             )
         )
 
@@ -487,6 +493,15 @@ class Store:
                 "INSERT INTO events (time, kind, workflow_run_id, node, detail) VALUES (?, ?, ?, ?, ?)",
                 (time.time(), kind, workflow_run_id, node, _dumps(detail)),
             )
+        with self._events:
+            self.generation += 1
+            self._events.notify_all()
+
+    def wait_for_event(self, generation: int, timeout: float) -> int:
+        """Block until an event is recorded after `generation` (a value of `self.generation`) or `timeout` passes."""
+        with self._events:
+            self._events.wait_for(lambda: self.generation != generation, timeout)
+            return self.generation
 
     def events(self, workflow_run_id: str) -> list[JSON]:
         rows = self._query(

@@ -175,7 +175,7 @@ class JobSpec(Strict):
                 f"{kind.name} jobs run on glue_version {versions} (Python {kind.python_version});"
                 f" set glue_version: '{kind.glue_versions[-1]}'"
             )
-        if kind.spark and self.max_capacity is not None:
+        if kind.workers and self.max_capacity is not None:
             raise ValueError(
                 f"max_capacity is for pythonshell jobs; {kind.name} jobs size with worker_type and workers"
             )

@@ -1,4 +1,4 @@
-"""Rules that need a whole pipeline: cross-references and Glue's workflow rules (see GLUE_SEMANTICS.md)."""
+"""Rules that need a whole pipeline: cross-references and Glue's workflow rules (see docs/glue-semantics.md)."""
 
 from __future__ import annotations
 

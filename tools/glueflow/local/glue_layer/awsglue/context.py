@@ -97,11 +97,14 @@ class GlueContext(SQLContext):
     ) -> DynamicFrame:
         if database is None or table_name is None:
             raise ValueError("create_dynamic_frame.from_catalog needs database and table_name")
-        df = reading.from_catalog(
+        df, fmt = reading.from_catalog(
             self.spark_session, database, table_name, transformation_ctx, push_down_predicate,
             dict(additional_options or {}), catalog_id,
         )  # fmt: skip
-        return DynamicFrame(df, self, table_name)
+        frame = DynamicFrame(df, self, table_name)
+        if fmt in reading.TEXT_FORMATS:
+            frame._text_columns = frozenset(df.columns)
+        return frame
 
     def create_data_frame_from_catalog(
         self,

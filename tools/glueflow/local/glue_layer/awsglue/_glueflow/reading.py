@@ -196,20 +196,25 @@ def from_catalog(
     push_down_predicate: str,
     additional_options: Mapping[str, Any],
     catalog_id: str | None,
-) -> Any:
-    """A catalog table read with its catalog schema; partitioned tables get their partition columns."""
+) -> tuple[Any, str]:
+    """(DataFrame, format) of a catalog table's files, read as Glue's DynamicFrame reader does: CSV and JSON
+    schema-on-read (a value that does not fit the crawler's type stays text and makes a choice column, as in
+    Glue's resolveChoice examples), named as the catalog names them; Parquet and ORC as written. Partitioned
+    tables get their typed partition columns."""
     table = catalog.get_table(database, table_name, catalog_id)
     fmt = table_format(table)
     descriptor = table.get("StorageDescriptor", {})
     columns = descriptor.get("Columns", [])
     keys = table.get("PartitionKeys", [])
     options = {**(table_csv_options(table) if fmt == "csv" else {}), **dict(additional_options)}
-    schema = _ddl(columns) if fmt in TEXT_FORMATS and columns else None
+    names = [c["Name"] for c in columns]
     exclusions = additional_options.get("exclusions") or []
     if not keys:
         files = paths.list_files([descriptor["Location"]], recurse=True, exclusions=list(exclusions))
         files = bookmarks.filter_new(transformation_ctx, files)
-        return read_format(spark, list(files), fmt, options, schema)
+        if not files:
+            return _empty(spark, _ddl(columns) if columns else None), fmt
+        return _named(read_format(spark, list(files), fmt, options), fmt, names), fmt
     predicate = " AND ".join(
         f"({p})" for p in (push_down_predicate, additional_options.get("catalogPartitionPredicate")) if p
     )
@@ -223,14 +228,21 @@ def from_catalog(
         files = bookmarks.filter_new(transformation_ctx, files)
         if not files:
             continue
-        df = read_format(spark, list(files), fmt, options, schema)
+        df = _named(read_format(spark, list(files), fmt, options), fmt, names)
         for key, value in zip(keys, partition["Values"], strict=False):
             df = df.withColumn(key["Name"], F.lit(value).cast(key["Type"]))
         frames.append(df)
     if not frames:
-        empty_schema = _ddl([*columns, *keys]) if columns else None
-        return _empty(spark, empty_schema)
+        return _empty(spark, _ddl([*columns, *keys]) if columns else None), fmt
     result = frames[0]
     for frame in frames[1:]:
         result = result.unionByName(frame, allowMissingColumns=True)
-    return result
+    return result, fmt
+
+
+def _named(df: Any, fmt: str, names: list[str]) -> Any:
+    """CSV columns take the catalog's names by position (a header-less file reads as col0…colN)."""
+    if fmt != "csv" or not names:
+        return df
+    renamed = [names[i] if i < len(names) else c for i, c in enumerate(df.columns)]
+    return df.toDF(*renamed)

@@ -17,14 +17,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from glue_shapes import ALL_SUCCEEDED, JOB_FAILED_TWICE, RUNNING, WORKFLOW
 from moto import mock_aws
+from serve_fixtures import REPO, Served, make_project, wait_for
 
 import glueflow.aws
 import glueflow.follow
 from glueflow.cli.main import main
-
-from .conftest import REPO, Served, make_project, wait_for
-from .glue_shapes import ALL_SUCCEEDED, JOB_FAILED_TWICE, RUNNING, WORKFLOW
 
 pytestmark = pytest.mark.slow
 

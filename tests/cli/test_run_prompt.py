@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 import typer
+from glue_shapes import ALL_SUCCEEDED, RUNNING
 
 from glueflow.cli.run import interrupt_prompt, parse_properties
 from glueflow.errors import GlueflowError
 from glueflow.follow import run_status
-
-from .glue_shapes import ALL_SUCCEEDED, RUNNING
 
 GOING = [run_status("customer_purchases", RUNNING["Run"])]
 

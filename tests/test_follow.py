@@ -13,6 +13,17 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from glue_shapes import (
+    ALL_SUCCEEDED,
+    CRAWLED,
+    JOB_FAILED_TWICE,
+    RUNNING,
+    WORKFLOW,
+    at,
+    crawl,
+    crawler_node,
+    workflow_run,
+)
 from rich.console import Console
 
 from glueflow.follow import (
@@ -25,18 +36,6 @@ from glueflow.follow import (
     log_locations,
     print_summary,
     run_status,
-)
-
-from .glue_shapes import (
-    ALL_SUCCEEDED,
-    CRAWLED,
-    JOB_FAILED_TWICE,
-    RUNNING,
-    WORKFLOW,
-    at,
-    crawl,
-    crawler_node,
-    workflow_run,
 )
 
 RUN = "wr_0001"
