@@ -270,8 +270,12 @@ class DynamicFrame:
     ) -> DynamicFrame:
         """cast:<type>, project:<type>, make_cols, make_struct or match_catalog, per path (specs) or for every
         choice column (choice)."""
-        if bool(specs) == bool(choice):
-            raise ValueError("resolveChoice needs either specs or choice (not both)")
+        if specs and choice:
+            raise ValueError("resolveChoice takes specs or choice, not both")
+        if not specs and not choice:  # Glue then resolves by the schema it is given: the catalog table's
+            if not (database and table_name):
+                return self._derive(self._df)
+            choice = "match_catalog"
         catalog_types: dict[str, str] = {}
         if "match_catalog" in (choice or "") or any("match_catalog" in a for _, a in specs or []):
             if not (database and table_name):

@@ -177,6 +177,10 @@ def _type_at(df: Any, parts: list[str]) -> str:
 # --- choice columns ---------------------------------------------------------------------------------------------
 
 
+# The value kinds each project:<type> keeps.
+_PROJECTED = {"int": ["int"], "bigint": ["int", "long"], "double": ["int", "long", "double"], "string": ["string"]}
+
+
 def value_kind(col: Any) -> Any:
     """The Glue type a text value holds: int, long, double or string (numbers read from text files are numbers)."""
     is_int = col.rlike(_INT)
@@ -216,9 +220,12 @@ def resolve_column(df: Any, name: str, action: str, kinds: list[str], catalog_ty
     col = F().col(quoted(name))
     kind = value_kind(col)
     verb, _, argument = action.partition(":")
-    if verb in ("cast", "project"):
-        # Glue: project:string turns the int values into strings too; a value the type cannot hold is null.
+    if verb == "cast":
         return df.withColumn(name, cast(col, argument))
+    if verb == "project":
+        # Only values of the type are kept (ResolveChoice's docs); a narrower number fits a wider type.
+        kept = _PROJECTED.get(spark_type(argument), [argument.strip().lower()])
+        return df.withColumn(name, F().when(kind.isin(kept), cast(col, argument)))
     if verb == "match_catalog":
         if catalog_type is None:
             raise ValueError(f"match_catalog: the catalog table has no column {name}")
