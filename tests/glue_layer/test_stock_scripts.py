@@ -151,14 +151,14 @@ def test_catalog_csv_reads_schema_on_read_with_a_choice_like_the_medicare_exampl
     glue: GlueHarness, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The crawler sampled the first rows and typed provider_id bigint; a later file has a text id (AWS's example).
-    glue.put(f"{RAW}/medicare/part-1.csv", MEDICARE)
+    glue.put(f"{RAW}/medicare_csv/part-1.csv", MEDICARE)
     columns = [
         ("drg", "bigint"),
         ("provider_id", "bigint"),
         ("provider_name", "string"),
         ("average_payments", "double"),
     ]
-    _table(glue, "medicare", columns, f"{RAW}/medicare/", "csv", parameters={"skip.header.line.count": "1"},
+    _table(glue, "medicare", columns, f"{RAW}/medicare_csv/", "csv", parameters={"skip.header.line.count": "1"},
            serde_parameters={"field.delim": ","})  # fmt: skip
     glue.run("medicare_catalog", {"--database": DATABASE, "--output_path": f"{OUT}/medicare_res/"})
     printed = capsys.readouterr().out

@@ -409,7 +409,7 @@ class DynamicFrame:
         df = self._df.repartition(num_partitions) if shuffle else self._df.coalesce(num_partitions)
         return self._derive(df)
 
-    def drop_null_fields(self) -> DynamicFrame:
+    def _drop_null_fields(self) -> DynamicFrame:
         """Fields null in every record are dropped (DropNullFields)."""
         from pyspark.sql import functions as F
 
