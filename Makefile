@@ -108,7 +108,7 @@ test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offlin
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real apply/destroy; skipped with the reason without AWS credentials + provider
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
-validate-bench: $(SETUP_STAMP) ## Offline IaC checks: catch rate on 47 realistic mistakes, make validate cold/warm time
+validate-bench: $(SETUP_STAMP) ## Offline IaC checks: catch rate on 46 realistic mistakes, make validate cold/warm time
 	cd tools && ../$(BIN)/python -m benchmarks.validate_bench
 
 test-mutations: $(SETUP_STAMP) ## Every mistake of the IaC mutation catalogue (make test runs a subset)
@@ -116,8 +116,10 @@ test-mutations: $(SETUP_STAMP) ## Every mistake of the IaC mutation catalogue (m
 
 .PHONY: chaos
 chaos: $(SETUP_STAMP) ## Fault injection (kill -9, races, hostile input) + endpoint load; table: faults, survived, data lost
-	GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS)
-	cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300
+	@rc=0; GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json \
+	  $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS) || rc=$$?; \
+	  (cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300) || rc=$$?; \
+	  exit $$rc
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
 	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)

@@ -265,7 +265,7 @@ def reattached_providers(sources: list[ProviderSource], environment: dict[str, s
                 process = subprocess.Popen(
                     [sys.executable, "-m", "glueflow.iac.provider", source.name, "--reattach", str(socket)],
                     stdout=subprocess.PIPE,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.PIPE,  # closed when we exit, however we exit: the stand-in then stops
                     text=True,
                     env={**os.environ, **environment},
                 )
@@ -284,6 +284,8 @@ def reattached_providers(sources: list[ProviderSource], environment: dict[str, s
             yield {"TF_REATTACH_PROVIDERS": json.dumps(reattach)}
         finally:
             for process in processes:
+                if process.stdin is not None:
+                    process.stdin.close()
                 process.terminate()
             for process in processes:
                 process.wait(timeout=10)

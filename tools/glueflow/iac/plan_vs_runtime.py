@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from glueflow.glue import TriggerState, TriggerType
 from glueflow.iac.findings import Finding
 from glueflow.local.definitions import pipeline_definitions
 from glueflow.spec.resolved import TfVars
@@ -108,9 +109,9 @@ def _sorted(items: list[JSON]) -> list[JSON]:
 
 
 def _trigger_state(planned: JSON) -> str:
-    if planned.get("type") == "ON_DEMAND":
-        return "CREATED"
-    return "DEACTIVATED" if planned.get("enabled") is False else "ACTIVATED"
+    if planned.get("type") == TriggerType.ON_DEMAND:
+        return TriggerState.CREATED
+    return TriggerState.DEACTIVATED if planned.get("enabled") is False else TriggerState.ACTIVATED
 
 
 FIELDS: dict[str, tuple[str, tuple[Field, ...]]] = {

@@ -16,6 +16,8 @@ from msgpack import ExtType
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
+from glueflow.glue import WATCHABLE_CRAWL_STATES, WATCHABLE_JOB_STATES, TriggerType
+
 PROVIDER_DOCS = "https://registry.terraform.io/providers/hashicorp/aws/6.69.1/docs/resources"
 GLUE_API = "https://docs.aws.amazon.com/glue/latest/webapi"
 JOB_DOC = "https://docs.aws.amazon.com/glue/latest/dg/add-job.html"
@@ -36,9 +38,9 @@ GLUE_VERSIONS = {
     "glueray": ("4.0",),
 }
 PYTHON_VERSIONS = {"glueetl": ("3",), "gluestreaming": ("3",), "pythonshell": ("3", "3.9"), "glueray": ("3.9",)}
-TRIGGER_TYPES = ("CONDITIONAL", "EVENT", "ON_DEMAND", "SCHEDULED")
-JOB_CONDITION_STATES = ("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT")  # states a trigger can watch (Condition)
-CRAWL_CONDITION_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
+TRIGGER_TYPES = tuple(sorted(TriggerType))
+JOB_CONDITION_STATES = WATCHABLE_JOB_STATES  # states a trigger can watch (Condition)
+CRAWL_CONDITION_STATES = WATCHABLE_CRAWL_STATES
 UPDATE_BEHAVIORS = ("LOG", "UPDATE_IN_DATABASE")
 DELETE_BEHAVIORS = ("LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE")
 RECRAWL_BEHAVIORS = ("CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY", "CRAWL_EVENT_MODE")
