@@ -291,7 +291,7 @@ class DynamicFrame:
         for path, action in work:
             if path not in df.columns:
                 if "." in path or "[" in path:
-                    unsupported("resolveChoice on nested paths", path)
+                    df = frames.resolve_nested(df, path, action)
                 continue
             df = frames.resolve_column(df, path, action, choices.get(path, []), catalog_types.get(path))
         resolved = {p for p, _ in work}
