@@ -20,7 +20,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.glueflow-setup
 
 query: export GLUEFLOW_SQL = $(SQL)
 .PHONY: help setup render validate graph plan deploy run job status logs destroy bootstrap serve stop ui \
-        test test-sandbox lint fmt scan bench clean query
+        test test-sandbox lint fmt scan bench validate-bench test-mutations clean query
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [ENV=local|dev|staging|prod] [PIPELINE=name]\n\n"} \
@@ -108,10 +108,18 @@ test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offlin
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real apply/destroy; skipped with the reason without AWS credentials + provider
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
+validate-bench: $(SETUP_STAMP) ## Offline IaC checks: catch rate on 46 realistic mistakes, make validate cold/warm time
+	cd tools && ../$(BIN)/python -m benchmarks.validate_bench
+
+test-mutations: $(SETUP_STAMP) ## Every mistake of the IaC mutation catalogue (make test runs a subset)
+	GLUEFLOW_MUTATIONS=all $(BIN)/python -m pytest tests/iac/test_mutations.py $(PYTEST_ARGS)
+
 .PHONY: chaos
 chaos: $(SETUP_STAMP) ## Fault injection (kill -9, races, hostile input) + endpoint load; table: faults, survived, data lost
-	GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS)
-	cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300
+	@rc=0; GLUEFLOW_CHAOS=full GLUEFLOW_CHAOS_REPORT=build/chaos/report.json \
+	  $(BIN)/python -m pytest tests/local/chaos -q -p no:cacheprovider $(PYTEST_ARGS) || rc=$$?; \
+	  (cd tools && ../$(BIN)/python -m benchmarks.endpoint_load --calls 400 --threads 8 --idle 300) || rc=$$?; \
+	  exit $$rc
 
 bench: $(SETUP_STAMP) ## Benchmarks; table on stdout, JSON in build/bench/
 	cd tools && ../$(BIN)/python -m benchmarks $(PIPELINE_FLAG)

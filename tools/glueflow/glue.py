@@ -36,6 +36,15 @@ class CrawlState(StrEnum):
     ERROR = "ERROR"
 
 
+class CrawlerHistoryState(StrEnum):
+    """What ListCrawls reports for a crawl (its CrawlState SUCCEEDED is COMPLETED here, CANCELLED is STOPPED)."""
+
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    STOPPED = "STOPPED"
+
+
 class CrawlerState(StrEnum):
     READY = "READY"
     RUNNING = "RUNNING"
@@ -123,23 +132,30 @@ WORKER_DPU: dict[WorkerType, float] = {
 class JobKind:
     """One Glue job type (Command.Name) and what differs between types, so code asks the table, not the name.
 
-    `spark`: runs in a Spark session (sized by worker type x workers, catalog-backed, bookmarks, warm spares);
-    otherwise sized by `max_capacity` DPUs. Add a job type here, plus its launcher in glueflow.local.launcher.
+    `spark`: runs in a Spark session (catalog-backed, bookmarks, warm spares, the Spark platform arguments).
+    `workers`: sized by worker type x number of workers; otherwise by MaxCapacity DPUs (`max_capacities`).
+    Add a job type here, plus its launcher in glueflow.local.launcher (docs/architecture.md walks through it).
     """
 
     name: str
     spark: bool
+    workers: bool
     glue_versions: tuple[str, ...]
     python_version: str
-    max_capacities: tuple[float, ...] = ()  # allowed MaxCapacity values (non-Spark kinds), the first the default
+    max_capacities: tuple[float, ...] = ()  # allowed MaxCapacity values (capacity-sized kinds), the first the default
 
 
 JobKindName = Literal["glueetl", "pythonshell"]  # what a spec's `type:` accepts: the keys of JOB_KINDS
 GLUEETL, PYTHONSHELL = get_args(JobKindName)
 JOB_KINDS: dict[str, JobKind] = {
-    GLUEETL: JobKind(GLUEETL, spark=True, glue_versions=("3.0", "4.0", "5.0"), python_version="3"),
+    GLUEETL: JobKind(GLUEETL, spark=True, workers=True, glue_versions=("3.0", "4.0", "5.0"), python_version="3"),
     PYTHONSHELL: JobKind(
-        PYTHONSHELL, spark=False, glue_versions=("3.0",), python_version="3.9", max_capacities=(0.0625, 1.0)
+        PYTHONSHELL,
+        spark=False,
+        workers=False,
+        glue_versions=("3.0",),
+        python_version="3.9",
+        max_capacities=(0.0625, 1.0),
     ),
 }
 

@@ -134,3 +134,8 @@ def module_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPr
         project = LocalProject(root, root / ".glueflow-state")
         yield project
         project.close()
+
+
+def project_outside(project: LocalProject) -> dict[str, tuple[int, int]]:
+    """A snapshot of the project outside its state dir (and the test jobs' own marker folder)."""
+    return snapshot(project.root, skip=(project.state_dir, project.markers, project.root / "build"))

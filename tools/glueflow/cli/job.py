@@ -12,9 +12,9 @@ import typer
 from glueflow.cli.console import err
 from glueflow.cli.options import EnvOption
 from glueflow.errors import GlueflowError
-from glueflow.glue import ExitCode
+from glueflow.glue import FINAL_JOB_RUN_STATES, GLUEETL, JOB_KINDS, ExitCode, JobRunState
 
-TERMINAL = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED"}
+TERMINAL = FINAL_JOB_RUN_STATES
 POLL_SECONDS = 0.1
 
 
@@ -27,8 +27,11 @@ def command(
     ] = None,
     env: EnvOption = "local",
     kind: Annotated[
-        str, typer.Option("--type", help="glueetl (Spark, the default) or pythonshell.", metavar="TYPE")
-    ] = "glueetl",
+        str,
+        typer.Option(
+            "--type", help=f"The job type: {', '.join(JOB_KINDS)} (default {GLUEETL}, Spark).", metavar="TYPE"
+        ),
+    ] = GLUEETL,
     timeout_minutes: Annotated[
         int, typer.Option("--timeout", min=1, max=10080, help="Stop the run after this many minutes.")
     ] = 60,
@@ -82,7 +85,7 @@ def _run(deployment: object, script: Path, arguments: dict[str, str], kind: str,
             err.print(f"interrupted: job run {run_id} {where}")
             return int(ExitCode.INTERRUPTED)
     took = time.monotonic() - started
-    if state == "SUCCEEDED":
+    if state == JobRunState.SUCCEEDED:
         err.print(f"[green]SUCCEEDED[/green] in {took:.1f}s ({run.get('ExecutionTime', 0)}s execution)")
     else:
         err.print(f"[red]{state}[/red] after {took:.1f}s: {run.get('ErrorMessage', '')}", highlight=False)

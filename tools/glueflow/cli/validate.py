@@ -29,7 +29,9 @@ def command(
         typer.Option(
             "--terraform",
             help="Also check terraform/ and modules/: terraform fmt, the hashicorp/aws schema, module conventions, "
-            "terraform test of modules that have tests, and terraform validate where the aws provider is installed.",
+            "terraform test of modules that have tests, and real terraform init/validate/plan of the root (every AWS "
+            "env), bootstrap and every example against offline stand-in providers, with the plan held against the "
+            "local runtime's definitions.",
         ),
     ] = False,
     tf_root: Annotated[

@@ -53,17 +53,35 @@ def check_format(dirs: list[Path], root: Path, write: bool = False) -> FmtResult
         return result
     args = ["fmt", "-no-color", "-list=true", "-recursive"]
     if not write:
-        args += ["-check"]
+        args += ["-check", "-diff"]
     code, stdout, stderr = run_terraform([*args, *(str(d.resolve()) for d in existing)], root)
+    first_changes = _first_changed_lines(stdout)
     for line in stdout.splitlines():
-        if line.strip():
+        if line.strip() and not line.startswith(("---", "+++", "@@", " ", "-", "+", "\\")):
             path = display_path(root / line.strip(), root)
             result.unformatted.append(path)
             if not write:
                 message = "not in canonical format; run `make fmt` (terraform fmt)"
-                result.findings.append(Finding(path, 0, "", message, "fmt"))
+                line_number = first_changes.get(Path(line.strip()).resolve().as_posix(), 0)
+                result.findings.append(Finding(path, line_number, "", message, "fmt"))
     if code not in (0, 3):  # 3 = files need formatting; anything else = Terraform could not parse them
         if not stderr.strip():
             raise GlueflowError(f"terraform fmt failed with exit code {code}")
         result.findings.append(Finding("terraform fmt", 0, "", stderr.strip(), "syntax"))
     return result
+
+
+def _first_changed_lines(diff: str) -> dict[str, int]:
+    """From `fmt -diff`: each file's first line that formatting changes (the hunk start plus its context)."""
+    found: dict[str, int] = {}
+    current, line = "", 0
+    for text in diff.splitlines():
+        if text.startswith("--- old/"):
+            current = Path(text.removeprefix("--- old/")).resolve().as_posix()
+        elif text.startswith("@@ -"):
+            line = int(text[4:].split(",")[0].split(" ")[0])
+        elif current and current not in found and text.startswith("-") and not text.startswith("---"):
+            found[current] = line
+        elif current and text.startswith(" "):
+            line += 1
+    return found

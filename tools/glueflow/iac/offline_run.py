@@ -41,6 +41,7 @@ class PlanTarget:
 
     env: str | None
     var_file: Path | None
+    show: bool = False  # also `show -json` the plan (the root's, for the plan-vs-runtime comparison)
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,22 @@ class _Runner:
         self.plans_dir = workspace.base / "plans"
         self.plans_dir.mkdir(parents=True, exist_ok=True)
 
-    def check(self, target: ConfigTarget, worker: TerraformWorker) -> tuple[list[Finding], list[Any]]:
+    def validate(self, target: ConfigTarget, worker: TerraformWorker) -> list[Finding]:
         shadow = self.ws.shadow(target.config_dir)
         where = display_path(target.config_dir, self.root)
         done = worker.run(["validate", "-json", "-no-color"], shadow)
-        findings = self.diagnostics(shadow, where, "validate", _validate_diagnostics(done))
-        if findings:
-            return findings, []
-        outcomes = []
-        for plan in target.plans:
-            plan_findings, outcome = self.plan(shadow, where, plan, worker)
-            findings += plan_findings
-            outcomes.append(outcome)
-        return findings, outcomes
+        return self.diagnostics(shadow, where, "validate", _validate_diagnostics(done))
+
+    def plan_target(self, target: ConfigTarget, plan: PlanTarget, worker: TerraformWorker) -> tuple[list[Finding], Any]:
+        shadow = self.ws.shadow(target.config_dir)
+        return self.plan(shadow, display_path(target.config_dir, self.root), plan, worker)
+
+    def forget_state(self, target: ConfigTarget) -> None:
+        """Every offline plan is a first plan: drop state a manual run in the shadow tree may have left."""
+        shadow = self.ws.shadow(target.config_dir)
+        state = self.ws.base / "state" / f"{_slug(display_path(target.config_dir, self.root))}.tfstate"
+        for path in (shadow / "terraform.tfstate", shadow / "terraform.tfstate.backup", state):
+            path.unlink(missing_ok=True)
 
     def needs_init(self, target: ConfigTarget, fingerprint: str) -> bool:
         stamp = self.ws.shadow(target.config_dir) / ".terraform" / INIT_STAMP
@@ -107,7 +111,7 @@ class _Runner:
         (shadow / ".terraform.lock.hcl").unlink(missing_ok=True)  # ours (build/): re-made from the mirror each init
         done = worker.run(["init", "-input=false", "-no-color", "-reconfigure"], shadow)
         if done.returncode != 0:
-            return [Finding(where, 0, "terraform init", _clean(done.stderr or done.stdout), "terraform")]
+            return self.diagnostics(shadow, where, "init", _text_diagnostics(done.stderr or done.stdout))
         stamp.write_text(fingerprint)
         return []
 
@@ -119,17 +123,20 @@ class _Runner:
         if plan.var_file is not None:
             args.append(f"-var-file={plan.var_file}")
         done = worker.run(args, shadow)
-        diagnostics = [m["diagnostic"] for m in _json_lines(done.stdout) if m.get("type") == "diagnostic"]
+        messages = _json_lines(done.stdout)
+        diagnostics = [m["diagnostic"] for m in messages if m.get("type") == "diagnostic"]
         findings = self.diagnostics(shadow, where, f"plan ({label})", diagnostics)
         outcome = PlanOutcome(where, plan.env)
         if done.returncode != 0 or not plan_file.is_file():
             if not findings:
                 findings = [Finding(where, 0, f"terraform plan ({label})", _clean(done.stderr), "terraform")]
             return findings, outcome
-        shown = worker.run(["show", "-json", "-no-color", str(plan_file)], shadow)
-        if shown.returncode == 0:
-            outcome.plan_json = json.loads(shown.stdout)
-            outcome.summary = summarize_plan(outcome.plan_json, plan_file)
+        outcome.summary = summarize_plan(_streamed_changes(messages), plan_file)
+        if plan.show:
+            shown = worker.run(["show", "-json", "-no-color", str(plan_file)], shadow)
+            if shown.returncode == 0:
+                outcome.plan_json = json.loads(shown.stdout)
+                outcome.summary = summarize_plan(outcome.plan_json, plan_file)
         return findings, outcome
 
     def diagnostics(self, shadow: Path, where: str, command: str, items: list[dict[str, Any]]) -> list[Finding]:
@@ -149,11 +156,66 @@ class _Runner:
         return findings
 
 
+_STREAM_ACTIONS = {"create": ["create"], "update": ["update"], "delete": ["delete"], "replace": ["delete", "create"]}
+
+
+def _streamed_changes(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """`plan -json`'s planned_change messages in the shape summarize_plan reads from `show -json`."""
+    changes = []
+    for message in messages:
+        if message.get("type") != "planned_change":
+            continue
+        change, resource = message["change"], message["change"]["resource"]
+        actions = _STREAM_ACTIONS.get(change.get("action"), [change.get("action")])
+        changes.append(
+            {
+                "mode": "managed",
+                "type": resource["resource_type"],
+                "address": resource["addr"],
+                "change": {"actions": actions},
+            }
+        )
+    return {"resource_changes": changes}
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per file:line and message: validate and each env's plan report a config error alike."""
+    seen: set[tuple[str, int, str]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.file, finding.line, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
 def _validate_diagnostics(done: Completed) -> list[dict[str, Any]]:
     try:
         return json.loads(done.stdout).get("diagnostics", [])
     except json.JSONDecodeError:
         return [{"severity": "error", "summary": "terraform validate failed", "detail": _clean(done.stderr)}]
+
+
+_TEXT_DIAGNOSTIC = re.compile(r"Error: (?P<summary>[^\n]+)\n\n(?:\s*on (?P<file>\S+) line (?P<line>\d+)[^\n]*\n)?")
+
+
+def _text_diagnostics(text: str) -> list[dict[str, Any]]:
+    """`init` has no -json: its human diagnostics ("Error: X / on main.tf line 14, in ...:") as JSON-shaped ones."""
+    text = "\n".join(line.strip(" │╷╵") for line in text.splitlines())
+    found = []
+    blocks = re.split(r"\n(?=Error: )", "\n" + text)
+    for block in blocks:
+        match = _TEXT_DIAGNOSTIC.match(block.strip("\n") + "\n")
+        if not match:
+            continue
+        body = block[match.end() :] if match.end() < len(block) else ""
+        detail = " ".join(line.strip() for line in body.splitlines() if line.strip() and not line.strip()[0].isdigit())
+        item: dict[str, Any] = {"severity": "error", "summary": match["summary"], "detail": detail[:500]}
+        if match["file"]:
+            item["range"] = {"filename": match["file"], "start": {"line": int(match["line"])}}
+        found.append(item)
+    return found or [{"severity": "error", "summary": "terraform init failed", "detail": _clean(text)}]
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -176,13 +238,18 @@ def _slug(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
 
 
+# What `init` depends on: module calls and their sources, provider requirements and backends. Local modules are
+# read in place, so an edit inside a module needs no new init; a new or renamed module call does.
+_INIT_LINES = re.compile(r'^\s*(?:module\s+"|source\s*=|version\s*=|backend\s+"|required_providers\b).*$', re.MULTILINE)
+
+
 def tree_fingerprint(root: Path) -> str:
-    """Every .tf file's path and content: `init` reruns when any module, source or provider requirement changes."""
     digest = hashlib.sha256()
     for top in ("terraform", "modules"):
         for path in sorted((root / top).rglob("*.tf")):
             if ".terraform" not in path.parts:
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+                lines = _INIT_LINES.findall(path.read_text(encoding="utf-8", errors="replace"))
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + "\n".join(lines).encode())
     return digest.hexdigest()
 
 
@@ -205,7 +272,7 @@ def reattached_providers(sources: list[ProviderSource], environment: dict[str, s
                 process = subprocess.Popen(
                     [sys.executable, "-m", "glueflow.iac.provider", source.name, "--reattach", str(socket)],
                     stdout=subprocess.PIPE,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.PIPE,  # closed when we exit, however we exit: the stand-in then stops
                     text=True,
                     env={**os.environ, **environment},
                 )
@@ -224,12 +291,101 @@ def reattached_providers(sources: list[ProviderSource], environment: dict[str, s
             yield {"TF_REATTACH_PROVIDERS": json.dumps(reattach)}
         finally:
             for process in processes:
+                if process.stdin is not None:
+                    process.stdin.close()
                 process.terminate()
             for process in processes:
                 process.wait(timeout=10)
 
 
 # --- the whole pass ------------------------------------------------------------------------------------------------
+
+
+class OfflineSession:
+    """The workspace, one installer and `jobs` workers with their reattached stand-ins, kept across runs.
+
+    `glueflow validate` makes one run; the mutation suite makes one per mutation on the same repo copy, paying
+    the provider and Terraform start-up once.
+    """
+
+    def __init__(self, root: Path, *, real_aws: Path | None = None, jobs: int = 2) -> None:
+        self.root = root.resolve()
+        self.sources = stand_in_sources(real_aws)
+        self.workspace = OfflineWorkspace(self.root, self.sources)
+        self.jobs = max(1, jobs)
+        self._stack = ExitStack()
+        self._slots: queue.Queue[TerraformWorker] = queue.Queue()
+        self._installer: TerraformWorker | None = None
+        self._started = False
+
+    def __enter__(self) -> OfflineSession:
+        self.workspace.prepare()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        for _ in range(self.jobs):
+            reattach = self._stack.enter_context(reattached_providers(self.sources, self.workspace.environment()))
+            self._slots.put(self._stack.enter_context(_worker({**self.workspace.environment(), **reattach})))
+        self._started = True
+
+    def run(self, targets: list[ConfigTarget], progress: Progress | None = None) -> OfflineResult:
+        started = time.perf_counter()
+        self.workspace.sync_tree()
+        runner = _Runner(self.workspace, self.root)
+        fingerprint = tree_fingerprint(self.root)
+        result = OfflineResult(ran=True, providers=[s.label for s in self.sources])
+        stale = [t for t in targets if runner.needs_init(t, fingerprint)]
+        if stale and self._installer is None:  # installs from the mirror: no reattached providers in its env
+            self._installer = self._stack.enter_context(_worker(self.workspace.environment()))
+        failed_init: set[Path] = set()
+        for target in stale:
+            assert self._installer is not None
+            findings = runner.init(target, self._installer, fingerprint)
+            result.findings += findings
+            if findings:
+                failed_init.add(target.config_dir)
+            if progress:
+                progress(f"init {display_path(target.config_dir, self.root)}")
+        self._start()
+
+        ready = [t for t in targets if t.config_dir not in failed_init]
+        for target in ready:
+            runner.forget_state(target)
+        # One task per validate and per plan, the longest (plans of configs with many envs) first, so both
+        # workers stay busy until the end; a config's plans may run side by side (-lock=false, own plan files).
+        tasks: list[tuple[ConfigTarget, PlanTarget | None]] = [(t, p) for t in ready for p in t.plans]
+        tasks.sort(key=lambda task: -len(task[0].plans))
+        tasks += [(t, None) for t in ready if not t.plans]  # a plan runs the same validation first
+
+        def work(task: tuple[ConfigTarget, PlanTarget | None]) -> tuple[list[Finding], PlanOutcome | None]:
+            target, plan = task
+            worker = self._slots.get()
+            try:
+                if plan is None:
+                    return runner.validate(target, worker), None
+                return runner.plan_target(target, plan, worker)
+            finally:
+                self._slots.put(worker)
+
+        with ThreadPoolExecutor(self.jobs) as pool:
+            for (target, plan), (findings, outcome) in zip(tasks, pool.map(work, tasks), strict=True):
+                result.findings += findings
+                if outcome is not None:
+                    result.plans.append(outcome)
+                if plan is None or plan == target.plans[-1]:
+                    result.configs_validated.append(display_path(target.config_dir, self.root))
+                    if progress:
+                        progress(
+                            f"{display_path(target.config_dir, self.root)}: {'OK' if not findings else 'problems'}"
+                        )
+        result.findings = _unique(result.findings)
+        result.seconds = time.perf_counter() - started
+        return result
 
 
 def run_offline(
@@ -240,46 +396,8 @@ def run_offline(
     jobs: int = 2,
     progress: Progress | None = None,
 ) -> OfflineResult:
-    started = time.perf_counter()
-    root = root.resolve()
-    sources = stand_in_sources(real_aws)
-    workspace = OfflineWorkspace(root, sources)
-    workspace.prepare()
-    runner = _Runner(workspace, root)
-    fingerprint = tree_fingerprint(root)
-    result = OfflineResult(ran=True, providers=[s.label for s in sources])
-    workers = max(1, min(jobs, len(targets)))
-    with ExitStack() as stack:
-        slots: queue.Queue[TerraformWorker] = queue.Queue()
-        stale = [t for t in targets if runner.needs_init(t, fingerprint)]
-        if stale:  # installs the providers from the mirror: no reattached ones in this worker's environment
-            installer = stack.enter_context(_worker(workspace.environment()))
-            for target in stale:
-                result.findings += runner.init(target, installer, fingerprint)
-                if progress:
-                    progress(f"init {display_path(target.config_dir, root)}")
-        for _ in range(workers):
-            reattach = stack.enter_context(reattached_providers(sources, workspace.environment()))
-            slots.put(stack.enter_context(_worker({**workspace.environment(), **reattach})))
-
-        def check(target: ConfigTarget) -> tuple[ConfigTarget, list[Finding], list[PlanOutcome]]:
-            worker = slots.get()
-            try:
-                findings, outcomes = runner.check(target, worker)
-            finally:
-                slots.put(worker)
-            if progress:
-                progress(f"{display_path(target.config_dir, root)}: {'OK' if not findings else 'problems'}")
-            return target, findings, outcomes
-
-        ready = [t for t in targets if not runner.needs_init(t, fingerprint)]
-        with ThreadPoolExecutor(workers) as pool:
-            for target, findings, outcomes in pool.map(check, ready):
-                result.configs_validated.append(display_path(target.config_dir, root))
-                result.findings += findings
-                result.plans += outcomes
-    result.seconds = time.perf_counter() - started
-    return result
+    with OfflineSession(root, real_aws=real_aws, jobs=min(jobs, max(1, len(targets)))) as session:
+        return session.run(targets, progress)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def offline_targets(layout: IacLayout, envs: list[EnvPlan]) -> list[ConfigTarget
     targets = []
     for config in layout.root_dirs():
         if config == layout.terraform_dir:
-            plans = tuple(PlanTarget(env.name, env.tfvars) for env in envs)
+            plans = tuple(PlanTarget(env.name, env.tfvars, show=True) for env in envs)
         elif config.name == "bootstrap":
             plans = tuple(PlanTarget(env.name, env.bootstrap_tfvars) for env in envs if env.bootstrap_tfvars)
         else:
@@ -88,7 +89,7 @@ def compare_with_runtime(layout: IacLayout, offline: OfflineResult, envs: list[E
     by_env = {env.name: env for env in envs}
     root_config = display_path(layout.terraform_dir, layout.root)
     return [
-        compare(plan.env, plan.plan_json, by_env[plan.env].deployment.tfvars, f"{root_config} plan")
+        compare(plan.env, plan.plan_json, by_env[plan.env].deployment.tfvars, f"{root_config} plan", layout.root)
         for plan in offline.plans
         if plan.config == root_config and plan.env in by_env and plan.plan_json is not None
     ]
@@ -106,19 +107,27 @@ def verify_terraform(
     layout = IacLayout(root)
     report = VerifyReport()
     paths = tf_files(layout.scan_dirs())
-    parsed = [parse_file(p) for p in paths]
-    report.files = len(parsed)
-    report.fmt = check_format(layout.scan_dirs(), root)
-    report.schema = check_files(parsed, load_schema(), root)
-    report.conventions = check_conventions(layout.module_dirs(), layout.root_dirs(), parsed, root)
-    if run_validate and parsed:
-        targets = offline_targets(layout, envs or [])
-        # `glueflow plan` keeps the real provider in build/.terraform-plugin-cache and build/<env>/.terraform/
-        caches = [root / "build" / ".terraform-plugin-cache"]
-        real_aws = find_aws_provider([*(t.config_dir for t in targets), *root.glob("build/*")], caches)
-        report.validate = run_offline(root, targets, real_aws=real_aws, progress=progress)
-        report.runtime = compare_with_runtime(layout, report.validate, envs or [])
-    if run_tests:
-        report.tests = run_module_tests(layout.module_dirs(), root)
+    # Terraform runs in worker processes: start it first and do the Python-side checks while it works.
+    with ThreadPoolExecutor(2) as pool:
+        offline = pool.submit(_offline, layout, envs or [], progress) if run_validate and paths else None
+        tests = pool.submit(run_module_tests, layout.module_dirs(), root) if run_tests else None
+        parsed = [parse_file(p) for p in paths]
+        report.files = len(parsed)
+        report.schema = check_files(parsed, load_schema(), root)
+        report.conventions = check_conventions(layout.module_dirs(), layout.root_dirs(), parsed, root)
+        report.fmt = check_format(layout.scan_dirs(), root)
+        if offline is not None:
+            report.validate = offline.result()
+            report.runtime = compare_with_runtime(layout, report.validate, envs or [])
+        if tests is not None:
+            report.tests = tests.result()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _offline(layout: IacLayout, envs: list[EnvPlan], progress: Progress | None) -> OfflineResult:
+    targets = offline_targets(layout, envs)
+    # `glueflow plan` keeps the real provider in build/.terraform-plugin-cache and build/<env>/.terraform/
+    caches = [layout.root / "build" / ".terraform-plugin-cache"]
+    real_aws = find_aws_provider([*(t.config_dir for t in targets), *layout.root.glob("build/*")], caches)
+    return run_offline(layout.root, targets, real_aws=real_aws, progress=progress)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from glueflow.errors import GlueflowError
-from glueflow.glue import JOB_KINDS, ExitCode, WorkerType, job_kind
+from glueflow.glue import JOB_KINDS, ExitCode, JobRunState, WorkerType, job_kind
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
 from glueflow.spec import Deployment
@@ -78,7 +78,7 @@ def define_job(deployment: Deployment, script: Path, kind_name: str, timeout_min
         "_pipeline": f"_adhoc/{name}",
         "_script_path": str(script.resolve()),
     }
-    if kind.spark:
+    if kind.workers:
         shape.update(WorkerType=WorkerType.G_1X, NumberOfWorkers=2)
     else:
         shape["MaxCapacity"] = kind.max_capacities[0]
@@ -105,7 +105,7 @@ def parse_arguments(pairs: list[str]) -> dict[str, str]:
 
 
 def exit_code(state: str) -> ExitCode:
-    return ExitCode.OK if state == "SUCCEEDED" else ExitCode.FAILED
+    return ExitCode.OK if state == JobRunState.SUCCEEDED else ExitCode.FAILED
 
 
 class LogTail:

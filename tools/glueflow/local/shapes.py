@@ -10,7 +10,7 @@ from typing import Any
 
 from glueflow import cost
 from glueflow.dag import WorkflowGraph
-from glueflow.glue import CrawlerState, CrawlState, JobRunState, NodeType
+from glueflow.glue import CrawlerHistoryState, CrawlerState, CrawlState, JobRunState, NodeType
 from glueflow.local import errors
 from glueflow.local.definitions import public
 from glueflow.local.store import Store
@@ -35,11 +35,11 @@ _CRAWL_STAT = {
 }
 # ListCrawls reports a CrawlerHistoryState (RUNNING | COMPLETED | FAILED | STOPPED), not the CrawlState.
 _HISTORY_STATE = {
-    CrawlState.RUNNING: "RUNNING",
-    CrawlState.SUCCEEDED: "COMPLETED",
-    CrawlState.FAILED: "FAILED",
-    CrawlState.CANCELLED: "STOPPED",
-    CrawlState.ERROR: "FAILED",
+    CrawlState.RUNNING: CrawlerHistoryState.RUNNING,
+    CrawlState.SUCCEEDED: CrawlerHistoryState.COMPLETED,
+    CrawlState.FAILED: CrawlerHistoryState.FAILED,
+    CrawlState.CANCELLED: CrawlerHistoryState.STOPPED,
+    CrawlState.ERROR: CrawlerHistoryState.FAILED,
 }
 
 
@@ -55,7 +55,7 @@ def graph_crawl_shape(crawl: JSON) -> JSON:
 def crawler_history_shape(crawl: JSON) -> JSON:
     shape = {
         "CrawlId": crawl["CrawlId"],
-        "State": _HISTORY_STATE.get(crawl["State"], "FAILED"),
+        "State": _HISTORY_STATE.get(crawl["State"], CrawlerHistoryState.FAILED),
         "StartTime": crawl["StartedOn"],
         "Summary": _summary(crawl),
         "LogGroup": crawl["LogGroup"],

@@ -316,11 +316,14 @@ class Store:
     def owns_active_runs(self) -> bool:
         """Whether a workflow run, job run or crawl of this runtime is still going (an idle runtime may retire)."""
         return any(
-            self._query(f"SELECT 1 FROM {table} WHERE owner = ? AND {column} IN ({states}) LIMIT 1", (self.owner,))
+            self._query(
+                f"SELECT 1 FROM {table} WHERE owner = ? AND {column} IN ({', '.join('?' * len(states))}) LIMIT 1",
+                (self.owner, *states),
+            )
             for table, column, states in (
-                ("workflow_runs", "status", "'RUNNING','STOPPING'"),
-                ("job_runs", "state", "'STARTING','RUNNING','STOPPING','WAITING'"),
-                ("crawls", "state", "'RUNNING'"),
+                ("workflow_runs", "status", ACTIVE_WORKFLOW_RUN_STATUSES),
+                ("job_runs", "state", ACTIVE_JOB_RUN_STATES),
+                ("crawls", "state", (CrawlState.RUNNING,)),
             )
         )
 

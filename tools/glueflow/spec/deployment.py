@@ -521,7 +521,7 @@ class _PipelineResolver:
             arguments.update(override.arguments)
         user_arguments = self._substitute_all(arguments, ("jobs", name, "arguments"))
         kind = job_kind(job.type)
-        is_etl = kind.spark
+        by_workers = kind.workers
         timeout = settings["timeout_minutes"] or (480 if float(job.glue_version) >= 5.0 else 2880)
         return out.Job(
             name=_physical(self.env, self.key, name),
@@ -531,9 +531,9 @@ class _PipelineResolver:
             script_s3_key=f"glue_jobs/{self.key}/{name}.py",
             glue_version=job.glue_version,
             python_version=kind.python_version,
-            worker_type=settings["worker_type"] if is_etl else None,
-            number_of_workers=settings["workers"] if is_etl else None,
-            max_capacity=None if is_etl else (job.max_capacity or kind.max_capacities[0]),
+            worker_type=settings["worker_type"] if by_workers else None,
+            number_of_workers=settings["workers"] if by_workers else None,
+            max_capacity=None if by_workers else (job.max_capacity or kind.max_capacities[0]),
             max_retries=settings["max_retries"],
             timeout_minutes=timeout,
             max_concurrent_runs=job.max_concurrent_runs,
@@ -555,7 +555,11 @@ class _PipelineResolver:
             "--job-language": "python",
         }
         if not job_kind(job.type).spark:
-            return common
+            # Python shell has no Spark platform arguments; a bookmark option is passed only when the spec asks
+            # for one, so a script that keeps its own state (GetJobBookmark) can still be bookmarked.
+            if bookmarks == "disable":
+                return common
+            return {**common, "--job-bookmark-option": f"job-bookmark-{bookmarks}"}
         return {
             **common,
             "--job-bookmark-option": f"job-bookmark-{bookmarks}",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from glueflow import cost
-from glueflow.glue import CrawlState
+from glueflow.glue import CrawlState, TriggerType
 from glueflow.web import layout as dag_layout
 from glueflow.web import logs as logfiles
 from glueflow.web import urls
@@ -332,7 +332,7 @@ def _node_state(node: JSON) -> str:
 
 def _trigger_detail(trigger: JSON) -> str:
     kind = trigger.get("Type", "")
-    if kind == "CONDITIONAL":
+    if kind == TriggerType.CONDITIONAL:
         return str((trigger.get("Predicate") or {}).get("Logical", "AND"))
     if kind == "SCHEDULED":
         return str(trigger.get("Schedule", "SCHEDULED"))

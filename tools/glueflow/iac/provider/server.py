@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from msgpack import ExtType
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 from tf.types import Unknown
@@ -122,7 +123,7 @@ class StandInProvider(rpc.ProviderServicer):
 
 
 def _known(value: Any) -> bool:
-    if value is Unknown:
+    if value is Unknown or isinstance(value, ExtType):
         return False
     if isinstance(value, dict):
         return all(_known(v) for v in value.values())

@@ -3,7 +3,7 @@
 `schema_extract.py` keeps names only (for the fast schema check); the stand-in provider needs what Terraform itself
 checks: each attribute's cty type, which attributes the provider computes, list blocks vs single blocks. The jsii
 assembly carries the types (primitive, list, map, struct, block vs attribute); what it does not carry is decided
-here, the same way for every type, and documented in docs/offline-iac.md:
+here, the same way for every type (README, "Offline IaC checks"):
 
 * list vs set: every collection is a list (`toset()` in config still converts; indexing a set would not fail here).
 * optional vs optional+computed: resource arguments are optional only, except `id`, `region` and `tags_all`, which
@@ -237,3 +237,40 @@ def write_typed_schema(schema: dict[str, Any], path: Path) -> None:
 
 def load_typed_schema(provider: str) -> dict[str, Any]:
     return json.loads(gzip.decompress(schema_path(provider).read_bytes()))
+
+
+# Regenerate after bumping a pinned wheel (needs PyPI; ~1 min for aws):
+#   .venv/bin/python -m glueflow.iac.provider.typed_schema [--wheel-dir DIR]
+WHEELS = {"aws": "cdktn-provider-aws==25.8.1", "archive": "cdktn-provider-archive==14.0.1"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import subprocess
+    import sys
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="Write <provider>_provider_tfschema.json.gz from the cdktn wheels.")
+    parser.add_argument("--wheel-dir", type=Path, help="a directory that already holds the pinned wheels")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = args.wheel_dir or Path(tmp)
+        for provider, requirement in WHEELS.items():
+            wheel_name = requirement.replace("-", "_").replace("==", "-")
+            wheel = next(directory.glob(f"{wheel_name}-*.whl"), None)
+            if wheel is None:
+                pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(directory)]
+                subprocess.run([*pip, requirement], check=True)
+                wheel = next(directory.glob(f"{wheel_name}-*.whl"))
+            assembly, names = read_package(wheel)
+            schema = typed_schema(assembly, provider, names)
+            write_typed_schema(schema, schema_path(provider))
+            print(
+                f"{schema_path(provider).name}: hashicorp/{provider} {schema['provider_version']}, "
+                f"{len(schema['resource'])} resources, {len(schema['data'])} data sources"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -12,8 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from msgpack import ExtType
 from tf.types import Unknown
 from tf.utils import Diagnostics
+
+from glueflow.glue import WATCHABLE_CRAWL_STATES, WATCHABLE_JOB_STATES, TriggerType
 
 PROVIDER_DOCS = "https://registry.terraform.io/providers/hashicorp/aws/6.69.1/docs/resources"
 GLUE_API = "https://docs.aws.amazon.com/glue/latest/webapi"
@@ -35,9 +38,9 @@ GLUE_VERSIONS = {
     "glueray": ("4.0",),
 }
 PYTHON_VERSIONS = {"glueetl": ("3",), "gluestreaming": ("3",), "pythonshell": ("3", "3.9"), "glueray": ("3.9",)}
-TRIGGER_TYPES = ("CONDITIONAL", "EVENT", "ON_DEMAND", "SCHEDULED")
-JOB_CONDITION_STATES = ("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT")  # states a trigger can watch (Condition)
-CRAWL_CONDITION_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
+TRIGGER_TYPES = tuple(sorted(TriggerType))
+JOB_CONDITION_STATES = WATCHABLE_JOB_STATES  # states a trigger can watch (Condition)
+CRAWL_CONDITION_STATES = WATCHABLE_CRAWL_STATES
 UPDATE_BEHAVIORS = ("LOG", "UPDATE_IN_DATABASE")
 DELETE_BEHAVIORS = ("LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE")
 RECRAWL_BEHAVIORS = ("CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY", "CRAWL_EVENT_MODE")
@@ -69,7 +72,12 @@ class Problem:
 
 
 def _known(value: Any) -> bool:
-    return value is not None and value is not Unknown
+    """Set and known: Terraform sends unknowns as msgpack extension values (refined ones with code 12)."""
+    return value is not None and value is not Unknown and not isinstance(value, ExtType)
+
+
+def _number(value: Any) -> bool:
+    return _known(value) and isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _blocks(config: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -157,7 +165,7 @@ def glue_job(config: dict[str, Any]) -> list[Problem]:
             )
         )
     timeout = config.get("timeout")
-    if _known(timeout) and not 1 <= timeout <= 10080:
+    if _number(timeout) and not 1 <= timeout <= 10080:
         problems.append(
             Problem(
                 ["timeout"],
@@ -218,7 +226,7 @@ def glue_trigger(config: dict[str, Any]) -> list[Problem]:
             )
     for b, batching in _blocks(config, "event_batching_condition"):
         size, window = batching.get("batch_size"), batching.get("batch_window")
-        if _known(size) and not 1 <= size <= 100:
+        if _number(size) and not 1 <= size <= 100:
             problems.append(
                 Problem(
                     ["event_batching_condition", (b,), "batch_size"],
@@ -226,7 +234,7 @@ def glue_trigger(config: dict[str, Any]) -> list[Problem]:
                     f"1 to 100 events, not {size}. See {GLUE_API}/aws-glue-api-jobs-trigger.html",
                 )
             )
-        if _known(window) and not 1 <= window <= 900:
+        if _number(window) and not 1 <= window <= 900:
             problems.append(
                 Problem(
                     ["event_batching_condition", (b,), "batch_window"],

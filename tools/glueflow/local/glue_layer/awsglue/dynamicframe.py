@@ -270,8 +270,12 @@ class DynamicFrame:
     ) -> DynamicFrame:
         """cast:<type>, project:<type>, make_cols, make_struct or match_catalog, per path (specs) or for every
         choice column (choice)."""
-        if bool(specs) == bool(choice):
-            raise ValueError("resolveChoice needs either specs or choice (not both)")
+        if specs and choice:
+            raise ValueError("resolveChoice takes specs or choice, not both")
+        if not specs and not choice:  # Glue then resolves by the schema it is given: the catalog table's
+            if not (database and table_name):
+                return self._derive(self._df)
+            choice = "match_catalog"
         catalog_types: dict[str, str] = {}
         if "match_catalog" in (choice or "") or any("match_catalog" in a for _, a in specs or []):
             if not (database and table_name):
@@ -287,7 +291,7 @@ class DynamicFrame:
         for path, action in work:
             if path not in df.columns:
                 if "." in path or "[" in path:
-                    unsupported("resolveChoice on nested paths", path)
+                    df = frames.resolve_nested(df, path, action)
                 continue
             df = frames.resolve_column(df, path, action, choices.get(path, []), catalog_types.get(path))
         resolved = {p for p, _ in work}
@@ -405,7 +409,7 @@ class DynamicFrame:
         df = self._df.repartition(num_partitions) if shuffle else self._df.coalesce(num_partitions)
         return self._derive(df)
 
-    def drop_null_fields(self) -> DynamicFrame:
+    def _drop_null_fields(self) -> DynamicFrame:
         """Fields null in every record are dropped (DropNullFields)."""
         from pyspark.sql import functions as F
 

@@ -177,6 +177,10 @@ def _type_at(df: Any, parts: list[str]) -> str:
 # --- choice columns ---------------------------------------------------------------------------------------------
 
 
+# The value kinds each project:<type> keeps.
+_PROJECTED = {"int": ["int"], "bigint": ["int", "long"], "double": ["int", "long", "double"], "string": ["string"]}
+
+
 def value_kind(col: Any) -> Any:
     """The Glue type a text value holds: int, long, double or string (numbers read from text files are numbers)."""
     is_int = col.rlike(_INT)
@@ -216,9 +220,12 @@ def resolve_column(df: Any, name: str, action: str, kinds: list[str], catalog_ty
     col = F().col(quoted(name))
     kind = value_kind(col)
     verb, _, argument = action.partition(":")
-    if verb in ("cast", "project"):
-        # Glue: project:string turns the int values into strings too; a value the type cannot hold is null.
+    if verb == "cast":
         return df.withColumn(name, cast(col, argument))
+    if verb == "project":
+        # Only values of the type are kept (ResolveChoice's docs); a narrower number fits a wider type.
+        kept = _PROJECTED.get(spark_type(argument), [argument.strip().lower()])
+        return df.withColumn(name, F().when(kind.isin(kept), cast(col, argument)))
     if verb == "match_catalog":
         if catalog_type is None:
             raise ValueError(f"match_catalog: the catalog table has no column {name}")
@@ -234,6 +241,37 @@ def resolve_column(df: Any, name: str, action: str, kinds: list[str], catalog_ty
         return df.select(*others[:position], *parts, *others[position + 1 :])
     raise ValueError(f"unknown resolveChoice action {action!r}: use cast:<type>, project:<type>, make_cols, "
                      "make_struct or match_catalog")  # fmt: skip
+
+
+def resolve_nested(df: Any, path: str, action: str) -> Any:
+    """cast:<type> or project:<type> at a nested path: `a.b` into structs, `list[].b` into every array element
+    (Glue's path syntax for choices inside arrays)."""
+    verb, _, argument = action.partition(":")
+    if verb not in ("cast", "project"):
+        from awsglue._glueflow.unsupported import unsupported
+
+        unsupported(f"resolveChoice {verb} on a nested path", path)
+    segments = [(part[:-2], True) if part.endswith("[]") else (part, False) for part in path.split(".")]
+    kept = _PROJECTED.get(spark_type(argument), [argument.strip().lower()])
+
+    def resolve(value: Any) -> Any:
+        if verb == "cast":
+            return cast(value, argument)
+        return F().when(value_kind(value.cast("string")).isin(kept), cast(value, argument))
+
+    def inner(value: Any, is_array: bool, rest: list[tuple[str, bool]]) -> Any:
+        return F().transform(value, lambda element: plain(element, rest)) if is_array else plain(value, rest)
+
+    def plain(value: Any, rest: list[tuple[str, bool]]) -> Any:
+        if not rest:
+            return resolve(value)
+        name, is_array = rest[0]
+        return value.withField(name, inner(value.getField(name), is_array, rest[1:]))
+
+    top, is_array = segments[0]
+    if top not in df.columns:
+        return df
+    return df.withColumn(top, inner(F().col(quoted(top)), is_array, segments[1:]))
 
 
 # --- relationalize -----------------------------------------------------------------------------------------------
