@@ -17,10 +17,10 @@ from typing import Any
 
 import boto3
 import pytest
+from serve_fixtures import make_project
 
 from glueflow.spec import load_deployment
 
-from ..services.conftest import make_project
 from .conftest import FaultRecorder, changed, full_only, snapshot
 
 CLICKS = "glueflow-local-clicks"
