@@ -12,7 +12,7 @@ import typer
 from glueflow.cli.console import err
 from glueflow.cli.options import EnvOption
 from glueflow.errors import GlueflowError
-from glueflow.glue import FINAL_JOB_RUN_STATES, ExitCode, JobRunState
+from glueflow.glue import FINAL_JOB_RUN_STATES, GLUEETL, JOB_KINDS, ExitCode, JobRunState
 
 TERMINAL = FINAL_JOB_RUN_STATES
 POLL_SECONDS = 0.1
@@ -27,8 +27,11 @@ def command(
     ] = None,
     env: EnvOption = "local",
     kind: Annotated[
-        str, typer.Option("--type", help="glueetl (Spark, the default) or pythonshell.", metavar="TYPE")
-    ] = "glueetl",
+        str,
+        typer.Option(
+            "--type", help=f"The job type: {', '.join(JOB_KINDS)} (default {GLUEETL}, Spark).", metavar="TYPE"
+        ),
+    ] = GLUEETL,
     timeout_minutes: Annotated[
         int, typer.Option("--timeout", min=1, max=10080, help="Stop the run after this many minutes.")
     ] = 60,

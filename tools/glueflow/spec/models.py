@@ -15,6 +15,7 @@ from glueflow.cost import DEFAULT_CRAWLER_DPU_HOUR_USD, DEFAULT_JOB_DPU_HOUR_USD
 from glueflow.glue import (
     EVENT_BATCH_SIZE,
     EVENT_BATCH_WINDOW_SECONDS,
+    JOB_KINDS,
     WATCHABLE_CRAWL_STATES,
     WATCHABLE_JOB_STATES,
     JobKindName,
@@ -176,8 +177,9 @@ class JobSpec(Strict):
                 f" set glue_version: '{kind.glue_versions[-1]}'"
             )
         if kind.workers and self.max_capacity is not None:
+            by_capacity = ", ".join(k.name for k in JOB_KINDS.values() if not k.workers)
             raise ValueError(
-                f"max_capacity is for pythonshell jobs; {kind.name} jobs size with worker_type and workers"
+                f"max_capacity is for {by_capacity} jobs; {kind.name} jobs size with worker_type and workers"
             )
         return self
 
