@@ -108,7 +108,7 @@ test: $(SETUP_STAMP) $(CHECKOV_STAMP) ## Lint, then the whole test suite (offlin
 test-sandbox: $(SETUP_STAMP) ## Sandbox tests (every `sandbox` marker): real apply/destroy; skipped with the reason without AWS credentials + provider
 	$(BIN)/python -m pytest -m sandbox -rs $(PYTEST_ARGS)
 
-validate-bench: $(SETUP_STAMP) ## Offline IaC checks: catch rate on 47 realistic mistakes, make validate cold/warm time
+validate-bench: $(SETUP_STAMP) ## Offline IaC checks: catch rate on 46 realistic mistakes, make validate cold/warm time
 	cd tools && ../$(BIN)/python -m benchmarks.validate_bench
 
 test-mutations: $(SETUP_STAMP) ## Every mistake of the IaC mutation catalogue (make test runs a subset)

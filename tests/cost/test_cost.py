@@ -60,6 +60,14 @@ def test_the_rate_is_the_env_s_and_a_run_that_never_ran_costs_nothing() -> None:
     assert job_run_cost(_run(0, WorkerType="G.1X", NumberOfWorkers=2)).usd == 0
 
 
+def test_a_sub_second_run_that_ran_is_billed_the_minimum_not_free() -> None:
+    ran = job_run_cost({"ExecutionTime": 0, "JobRunState": "SUCCEEDED", "MaxCapacity": 0.0625, "GlueVersion": "3.0"})
+    waited = job_run_cost({"ExecutionTime": 0, "JobRunState": "ERROR", "MaxCapacity": 0.0625, "GlueVersion": "3.0"})
+
+    assert ran.billed_dpu_seconds == pytest.approx(60 * 0.0625)
+    assert waited.usd == 0
+
+
 def test_glue_s_own_dpu_seconds_win_when_auto_scaling_used_more() -> None:
     cost = job_run_cost({**_run(100, WorkerType="G.1X", NumberOfWorkers=2), "DPUSeconds": 900.0})
 

@@ -188,3 +188,5 @@ def test_unimplemented_api_names_itself_and_the_doc(ours: Any) -> None:
     bare = GlueContext.__new__(GlueContext)  # no Spark needed to ask for a method Glue has and we do not
     with pytest.raises(UnsupportedGlueApiError, match=r"GlueContext\.create_iceberg_frame .*docs/awsglue.md"):
         bare.create_iceberg_frame()
+    with pytest.raises(UnsupportedGlueApiError, match=r"from_options\(push_down_predicate=\.\.\.\)"):
+        bare.create_dynamic_frame_from_options("s3", {"paths": ["s3://b/t/"]}, "json", push_down_predicate="y = 1")

@@ -151,14 +151,14 @@ def test_catalog_csv_reads_schema_on_read_with_a_choice_like_the_medicare_exampl
     glue: GlueHarness, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The crawler sampled the first rows and typed provider_id bigint; a later file has a text id (AWS's example).
-    glue.put(f"{RAW}/medicare/part-1.csv", MEDICARE)
+    glue.put(f"{RAW}/medicare_csv/part-1.csv", MEDICARE)
     columns = [
         ("drg", "bigint"),
         ("provider_id", "bigint"),
         ("provider_name", "string"),
         ("average_payments", "double"),
     ]
-    _table(glue, "medicare", columns, f"{RAW}/medicare/", "csv", parameters={"skip.header.line.count": "1"},
+    _table(glue, "medicare", columns, f"{RAW}/medicare_csv/", "csv", parameters={"skip.header.line.count": "1"},
            serde_parameters={"field.delim": ","})  # fmt: skip
     glue.run("medicare_catalog", {"--database": DATABASE, "--output_path": f"{OUT}/medicare_res/"})
     printed = capsys.readouterr().out
@@ -168,6 +168,16 @@ def test_catalog_csv_reads_schema_on_read_with_a_choice_like_the_medicare_exampl
     rows = {r["provider_name"]: r["provider_id"] for r in table.to_pylist()}
     assert rows == {"SOUTHEAST": 10001, "MARSHALL": None}
     assert str(table.schema.field("average_payments").type) == "double"
+
+
+def test_resolve_choice_inside_arrays(glue: GlueHarness) -> None:
+    records = [{"id": 1, "myList": [{"price": 100.00}, {"price": "$100.00"}]}, {"id": 2, "myList": [{"price": 7}]}]
+    glue.put(f"{RAW}/lists/l.json", _jsonl(records))
+    glue.run("resolve_choice_in_arrays", {"--input_path": f"{RAW}/lists/", "--output_path": f"{OUT}/lists/"})
+    table = pq.read_table(glue.path(f"{OUT}/lists"))
+    assert str(table.schema.field("myList").type) == "list<element: struct<price: double>>"
+    prices = {r["id"]: [item["price"] for item in r["myList"]] for r in table.to_pylist()}
+    assert prices == {1: [100.0, None], 2: [7.0]}
 
 
 ORDERS = "order_id,order_date,amount\nA1,2024-01-05,10.5\nA2,2024-02-10,20\nA3,2024-02-11,5.25\nA4,2024-03-01,7\nA5,2023-12-31,100\n"

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cli_imports import import_seconds
+
 TEMPLATE = {"customer_purchases": "glue_jobs/customer_purchases/map_purchases.py.j2"}
 
 
@@ -82,6 +84,10 @@ def bench_loop(root: Path, pipeline: str = "customer_purchases", repeat: int = 3
                 warm.append(loop.run())
             loop.wait_for_spare()
             back_to_back = [loop.run() for _ in range(repeat)]
+            # `glueflow status` as a user runs it: against the running runtime.
+            status_imports = statistics.median(
+                import_seconds(["status"], cwd=loop.project, env=loop.env) for _ in range(max(3, repeat))
+            )
         finally:
             loop.glueflow("serve", "--stop")
         served = _back_to_back_under_serve(loop, repeat)
@@ -94,6 +100,7 @@ def bench_loop(root: Path, pipeline: str = "customer_purchases", repeat: int = 3
         "back_to_back_median_seconds": round(statistics.median(back_to_back), 2),
         "serve_back_to_back_seconds": [round(s, 2) for s in served],
         "serve_back_to_back_median_seconds": round(statistics.median(served), 2),
+        "status_import_seconds_runtime_up": round(status_imports, 3),
     }
 
 

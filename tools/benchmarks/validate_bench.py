@@ -56,12 +56,16 @@ def main() -> int:
         got, tried = rates[kind]
         print(f"  {kind:7} {got:3}/{tried:<3} {100 * got / max(tried, 1):5.1f}%")
     print(f"  total   {caught:3}/{len(outcomes):<3} {100 * caught / len(outcomes):5.1f}%")
+    # What the checks that existed before real Terraform (spec, fmt, schema, conventions) would have caught alone.
+    static = sum(any(f.check not in ("terraform", "plan-vs-runtime") for f in o.catching()) for o in outcomes)
+    print(f"  without terraform validate/plan and plan-vs-runtime: {static}/{len(outcomes)}")
     out = REPO / "build" / "bench" / "validate.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "validate_seconds": {"cold": round(cold, 2), "warm": round(warm, 2)},
         "catch_rate": {kind: {"caught": c, "tried": t} for kind, (c, t) in rates.items()},
         "missed": [o.mutation.name for o in outcomes if not o.caught],
+        "caught_without_terraform": static,
     }
     out.write_text(json.dumps(report, indent=2) + "\n")
     return 0 if caught == len(outcomes) else 1

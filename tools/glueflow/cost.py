@@ -72,6 +72,8 @@ class Cost:
         )
 
 
+# States of an attempt that held its DPUs, however briefly (the others never started running).
+RAN_STATES = frozenset({"RUNNING", "STOPPING", "SUCCEEDED", "FAILED", "TIMEOUT"})
 LIST_PRICES = Pricing()  # the default of every function here: us-east-1 list prices
 NO_COST = Cost()
 
@@ -100,10 +102,11 @@ def dpu_seconds(job_run: Mapping[str, Any]) -> float:
 
 
 def job_run_cost(job_run: Mapping[str, Any], pricing: Pricing = LIST_PRICES) -> Cost:
-    """One attempt's cost. A run that never reached RUNNING (ExecutionTime 0, no capacity used) costs nothing."""
+    """One attempt's cost. A run that never ran (WAITING, ERROR, stopped before it started) costs nothing; one that
+    ran is billed at least the minimum, even when its ExecutionTime rounds to 0 seconds."""
     seconds = float(job_run.get("ExecutionTime") or 0)
     used = float(job_run["DPUSeconds"]) if job_run.get("DPUSeconds") is not None else dpu_seconds(job_run)
-    if seconds <= 0 and used <= 0:
+    if seconds <= 0 and used <= 0 and job_run.get("JobRunState") not in RAN_STATES:
         return Cost()
     billed = max(seconds, minimum_seconds(job_run)) * capacity(job_run)
     billed = max(billed, used)  # auto-scaled runs report DPUSeconds above the allocated capacity's

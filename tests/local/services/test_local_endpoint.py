@@ -165,6 +165,15 @@ def _calls(served: Served, upload_run: dict[str, Any]) -> dict[str, OperationCal
             DatabaseName=database, TableName="incoming", PartitionsToGet=[{"Values": _first_partition(g, database)}]
         ),
         "GetTableVersions": lambda g, s: g.get_table_versions(DatabaseName=database, TableName="incoming"),
+        "CreateTable": lambda g, s: g.create_table(DatabaseName=database, TableInput=_scratch_table("id", "bigint")),
+        "UpdateTable": lambda g, s: g.update_table(DatabaseName=database, TableInput=_scratch_table("id", "string")),
+        "BatchCreatePartition": lambda g, s: g.batch_create_partition(
+            DatabaseName=database,
+            TableName="scratch",
+            PartitionInputList=[
+                {"Values": ["2024-01-01"], "StorageDescriptor": _scratch_table("id", "string")["StorageDescriptor"]}
+            ],
+        ),
         "SearchTables": lambda g, s: g.search_tables(SearchText="incoming"),
         "ListJobs": lambda g, s: g.list_jobs(),
         "ListCrawlers": lambda g, s: g.list_crawlers(),
@@ -180,6 +189,15 @@ def _calls(served: Served, upload_run: dict[str, Any]) -> dict[str, OperationCal
         "StartWorkflowRun": lambda g, s: s.setdefault("started", g.start_workflow_run(Name=bursts)),
         "StopWorkflowRun": lambda g, s: g.stop_workflow_run(Name=bursts, RunId=s["started"]["RunId"]),
         "ResetJobBookmark": lambda g, s: g.reset_job_bookmark(JobName=job),
+    }
+
+
+def _scratch_table(column: str, type_: str) -> dict[str, Any]:
+    """A table a job would create through the catalog API: one column, partitioned by day, on a local folder."""
+    return {
+        "Name": "scratch",
+        "PartitionKeys": [{"Name": "day", "Type": "string"}],
+        "StorageDescriptor": {"Columns": [{"Name": column, "Type": type_}], "Location": "s3://scratch-bucket/scratch/"},
     }
 
 

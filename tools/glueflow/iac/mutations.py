@@ -9,7 +9,6 @@ and Terraform workers), so a mutation costs its plan, not a cold start. Used by 
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -88,8 +87,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     _m("misspelled_argument", "hcl", CRAWLER, "  table_prefix           = each.value.table_prefix",
        "  table_prefx            = each.value.table_prefix", "terraform", "schema"),
     _m("read_only_attribute_set", "hcl", WORKFLOW, "  default_run_properties = var.pipeline.default_run_properties\n",
-       "  default_run_properties = var.pipeline.default_run_properties\n  arn                    = null\n",
-       "terraform", "schema"),
+       '  default_run_properties = var.pipeline.default_run_properties\n  arn                    = "arn:aws:glue:x"\n',
+       "terraform"),
     _m("block_written_as_argument", "hcl", JOB, "  execution_property {", "  execution_property = {",
        "terraform", "schema"),
     _m("undeclared_resource_reference", "hcl", JOB, 'script_location = "s3://${aws_s3_object.script[each.key].bucket}',
@@ -245,8 +244,8 @@ class MutationRunner:
         findings += result.findings
         for plan in result.plans:
             if plan.config == "terraform" and plan.plan_json is not None:
-                comparison = compare(mutation.env, plan.plan_json, deployment.tfvars, "terraform plan")
-                findings += [locate(self.root, f) for f in comparison.findings or []]
+                comparison = compare(mutation.env, plan.plan_json, deployment.tfvars, "terraform plan", self.root)
+                findings += comparison.findings or []
         return findings
 
     def _static(self, mutation: Mutation) -> list[Finding]:
@@ -269,31 +268,6 @@ class MutationRunner:
             examples = sorted(d for d in module.glob("examples/*") if d.is_dir())
             targets += [ConfigTarget(d, (PlanTarget(None, None),)) for d in examples]
         return targets
-
-
-_ADDRESS_STEP = re.compile(r"module\.(\w+)(?:\[[^\]]*\])?\.")
-
-
-def locate(root: Path, finding: Finding) -> Finding:
-    """A plan-vs-runtime finding at the `resource` block that plans the value (module path resolved from HCL)."""
-    address = finding.subject.split(" ")[0]
-    directory = root / "terraform"
-    for module in _ADDRESS_STEP.findall(address):
-        text = "".join(p.read_text() for p in sorted(directory.glob("*.tf")))
-        match = re.search(rf'module\s+"{module}"\s*{{[^}}]*?source\s*=\s*"([^"]+)"', text, re.DOTALL)
-        if not match:
-            return finding
-        directory = (directory / match.group(1)).resolve()
-    resource = address.split(".")[-2:] if address.count(".") >= 1 else []
-    if len(resource) != 2:
-        return finding
-    type_name, name = resource[0], resource[1].split("[")[0]
-    for path in sorted(directory.glob("*.tf")):
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            if re.match(rf'\s*resource\s+"{type_name}"\s+"{name}"', line):
-                relative = path.resolve().relative_to(root.resolve()).as_posix()
-                return Finding(relative, number, finding.subject, finding.message, finding.check)
-    return finding
 
 
 @contextmanager

@@ -88,6 +88,13 @@ class _Runner:
         shadow = self.ws.shadow(target.config_dir)
         return self.plan(shadow, display_path(target.config_dir, self.root), plan, worker)
 
+    def forget_state(self, target: ConfigTarget) -> None:
+        """Every offline plan is a first plan: drop state a manual run in the shadow tree may have left."""
+        shadow = self.ws.shadow(target.config_dir)
+        state = self.ws.base / "state" / f"{_slug(display_path(target.config_dir, self.root))}.tfstate"
+        for path in (shadow / "terraform.tfstate", shadow / "terraform.tfstate.backup", state):
+            path.unlink(missing_ok=True)
+
     def needs_init(self, target: ConfigTarget, fingerprint: str) -> bool:
         stamp = self.ws.shadow(target.config_dir) / ".terraform" / INIT_STAMP
         return not stamp.is_file() or stamp.read_text() != fingerprint
@@ -265,7 +272,7 @@ def reattached_providers(sources: list[ProviderSource], environment: dict[str, s
                 process = subprocess.Popen(
                     [sys.executable, "-m", "glueflow.iac.provider", source.name, "--reattach", str(socket)],
                     stdout=subprocess.PIPE,
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.PIPE,  # closed when we exit, however we exit: the stand-in then stops
                     text=True,
                     env={**os.environ, **environment},
                 )
@@ -284,6 +291,8 @@ def reattached_providers(sources: list[ProviderSource], environment: dict[str, s
             yield {"TF_REATTACH_PROVIDERS": json.dumps(reattach)}
         finally:
             for process in processes:
+                if process.stdin is not None:
+                    process.stdin.close()
                 process.terminate()
             for process in processes:
                 process.wait(timeout=10)
@@ -345,6 +354,8 @@ class OfflineSession:
         self._start()
 
         ready = [t for t in targets if t.config_dir not in failed_init]
+        for target in ready:
+            runner.forget_state(target)
         # One task per validate and per plan, the longest (plans of configs with many envs) first, so both
         # workers stay busy until the end; a config's plans may run side by side (-lock=false, own plan files).
         tasks: list[tuple[ConfigTarget, PlanTarget | None]] = [(t, p) for t in ready for p in t.plans]

@@ -10,8 +10,10 @@ Values Terraform only knows after apply (role ARNs of resources it creates) are 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from glueflow.glue import TriggerState, TriggerType
@@ -268,15 +270,19 @@ def _is_unknown(unknown: Any) -> bool:
     return False
 
 
-def compare(env: str, plan_json: JSON, tfvars: TfVars, plan_label: str) -> Comparison:
-    """Every aws_glue_{workflow,job,crawler,trigger} the runtime defines, against the plan's values for it."""
+def compare(env: str, plan_json: JSON, tfvars: TfVars, plan_label: str, root: Path | None = None) -> Comparison:
+    """Every aws_glue_{workflow,job,crawler,trigger} the runtime defines, against the plan's values for it (and
+    every one the plan creates that the runtime does not define). With `root`, findings point at the `resource`
+    block that plans the value."""
     result = Comparison(env, findings=[])
     assert result.findings is not None
     planned = planned_resources(plan_json)
+    defined: set[tuple[str, str]] = set()
     for key, pipeline in tfvars.pipelines.items():
         definitions = pipeline_definitions(key, pipeline, tfvars.environment)
         for type_name, (kind, fields) in FIELDS.items():
             for name, shape in definitions[kind].items():
+                defined.add((type_name, name))
                 subject = f'{type_name} "{name}" ({plan_label})'
                 entry = planned.get((type_name, name))
                 if entry is None:
@@ -308,7 +314,38 @@ def compare(env: str, plan_json: JSON, tfvars: TfVars, plan_label: str) -> Compa
                                 "plan-vs-runtime",
                             )
                         )
+    for type_name, name in sorted(set(planned) - defined):
+        address = planned[(type_name, name)][0]
+        message = f"the plan creates {type_name} {name!r}, which the local runtime does not define"
+        result.findings.append(Finding(plan_label, 0, f"{address} ({env})", message, "plan-vs-runtime"))
+    if root is not None:
+        result.findings = [locate(root, finding) for finding in result.findings]
     return result
+
+
+_ADDRESS_STEP = re.compile(r"module\.(\w+)(?:\[[^\]]*\])?\.")
+
+
+def locate(root: Path, finding: Finding) -> Finding:
+    """The finding at the `resource` block that plans the value (the module path resolved through the HCL)."""
+    address = finding.subject.split(" ")[0]
+    directory = root / "terraform"
+    for module in _ADDRESS_STEP.findall(address):
+        text = "".join(p.read_text() for p in sorted(directory.glob("*.tf")))
+        match = re.search(rf'module\s+"{module}"\s*{{[^}}]*?source\s*=\s*"([^"]+)"', text, re.DOTALL)
+        if not match:
+            return finding
+        directory = (directory / match.group(1)).resolve()
+    parts = address.split(".")
+    if len(parts) < 2:
+        return finding
+    type_name, name = parts[-2], parts[-1].split("[")[0]
+    for path in sorted(directory.glob("*.tf")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.match(rf'\s*resource\s+"{type_name}"\s+"{name}"', line):
+                relative = path.resolve().relative_to(root.resolve()).as_posix()
+                return Finding(relative, number, finding.subject, finding.message, finding.check)
+    return finding
 
 
 def _unknown_at(unknown: JSON, dotted: str) -> Any:

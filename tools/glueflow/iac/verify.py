@@ -89,7 +89,7 @@ def compare_with_runtime(layout: IacLayout, offline: OfflineResult, envs: list[E
     by_env = {env.name: env for env in envs}
     root_config = display_path(layout.terraform_dir, layout.root)
     return [
-        compare(plan.env, plan.plan_json, by_env[plan.env].deployment.tfvars, f"{root_config} plan")
+        compare(plan.env, plan.plan_json, by_env[plan.env].deployment.tfvars, f"{root_config} plan", layout.root)
         for plan in offline.plans
         if plan.config == root_config and plan.env in by_env and plan.plan_json is not None
     ]

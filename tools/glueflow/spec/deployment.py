@@ -555,7 +555,11 @@ class _PipelineResolver:
             "--job-language": "python",
         }
         if not job_kind(job.type).spark:
-            return common
+            # Python shell has no Spark platform arguments; a bookmark option is passed only when the spec asks
+            # for one, so a script that keeps its own state (GetJobBookmark) can still be bookmarked.
+            if bookmarks == "disable":
+                return common
+            return {**common, "--job-bookmark-option": f"job-bookmark-{bookmarks}"}
         return {
             **common,
             "--job-bookmark-option": f"job-bookmark-{bookmarks}",

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from concurrent import futures
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,10 @@ def serve_reattachable(register: Any, socket: Path) -> int:
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     stopped = futures.Future()  # type: ignore[var-annotated]
     register(server, lambda: None)  # StopProvider from one command must not end the shared process
-    signal.signal(signal.SIGTERM, lambda *_: stopped.done() or stopped.set_result(True))
+    stop = lambda *_: stopped.done() or stopped.set_result(True)  # noqa: E731
+    signal.signal(signal.SIGTERM, stop)
+    # glueflow holds our stdin open: EOF means it is gone (even after a kill -9), so no stand-in outlives it.
+    threading.Thread(target=lambda: (sys.stdin.read(), stop()), daemon=True).start()
     server.add_insecure_port(f"unix://{socket}")
     server.start()
     print(f"ready {os.getpid()}", flush=True)

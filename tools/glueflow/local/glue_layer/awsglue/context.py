@@ -78,6 +78,8 @@ class GlueContext(SQLContext):
             return DynamicFrame(writing.read_jdbc(self.spark_session, options), self, transformation_ctx)
         if connection_type != "s3":
             unsupported(f"create_dynamic_frame.from_options(connection_type={connection_type!r})")
+        if push_down_predicate:  # silently reading every partition would hide the difference
+            unsupported("create_dynamic_frame.from_options(push_down_predicate=...)", "from_catalog prunes partitions")
         df = reading.from_options(self.spark_session, options, format or "", format_options or {}, transformation_ctx)
         frame = DynamicFrame(df, self, transformation_ctx)
         if (format or "").lower() in reading.TEXT_FORMATS:

@@ -291,7 +291,7 @@ class DynamicFrame:
         for path, action in work:
             if path not in df.columns:
                 if "." in path or "[" in path:
-                    unsupported("resolveChoice on nested paths", path)
+                    df = frames.resolve_nested(df, path, action)
                 continue
             df = frames.resolve_column(df, path, action, choices.get(path, []), catalog_types.get(path))
         resolved = {p for p, _ in work}
@@ -409,7 +409,7 @@ class DynamicFrame:
         df = self._df.repartition(num_partitions) if shuffle else self._df.coalesce(num_partitions)
         return self._derive(df)
 
-    def drop_null_fields(self) -> DynamicFrame:
+    def _drop_null_fields(self) -> DynamicFrame:
         """Fields null in every record are dropped (DropNullFields)."""
         from pyspark.sql import functions as F
 

@@ -243,6 +243,37 @@ def resolve_column(df: Any, name: str, action: str, kinds: list[str], catalog_ty
                      "make_struct or match_catalog")  # fmt: skip
 
 
+def resolve_nested(df: Any, path: str, action: str) -> Any:
+    """cast:<type> or project:<type> at a nested path: `a.b` into structs, `list[].b` into every array element
+    (Glue's path syntax for choices inside arrays)."""
+    verb, _, argument = action.partition(":")
+    if verb not in ("cast", "project"):
+        from awsglue._glueflow.unsupported import unsupported
+
+        unsupported(f"resolveChoice {verb} on a nested path", path)
+    segments = [(part[:-2], True) if part.endswith("[]") else (part, False) for part in path.split(".")]
+    kept = _PROJECTED.get(spark_type(argument), [argument.strip().lower()])
+
+    def resolve(value: Any) -> Any:
+        if verb == "cast":
+            return cast(value, argument)
+        return F().when(value_kind(value.cast("string")).isin(kept), cast(value, argument))
+
+    def inner(value: Any, is_array: bool, rest: list[tuple[str, bool]]) -> Any:
+        return F().transform(value, lambda element: plain(element, rest)) if is_array else plain(value, rest)
+
+    def plain(value: Any, rest: list[tuple[str, bool]]) -> Any:
+        if not rest:
+            return resolve(value)
+        name, is_array = rest[0]
+        return value.withField(name, inner(value.getField(name), is_array, rest[1:]))
+
+    top, is_array = segments[0]
+    if top not in df.columns:
+        return df
+    return df.withColumn(top, inner(F().col(quoted(top)), is_array, segments[1:]))
+
+
 # --- relationalize -----------------------------------------------------------------------------------------------
 
 

@@ -83,7 +83,7 @@ class DropNullFields(GlueTransform):
     def __call__(
         self, frame: Any, transformation_ctx: str = "", info: str = "", stageThreshold: int = 0, totalThreshold: int = 0
     ) -> Any:
-        return frame.drop_null_fields()
+        return frame._drop_null_fields()
 
 
 class DropFields(GlueTransform):
