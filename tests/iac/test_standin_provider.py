@@ -156,3 +156,14 @@ def test_value_rules_judge_known_values_only_and_link_their_source() -> None:
     runtime = check_values("aws_lambda_function", {"runtime": "python3.8"}).diagnostics
     assert [d.summary for d in runtime] == ["Deprecated Lambda runtime"]
     assert check_values("aws_lambda_function", {"runtime": "python3.12"}).diagnostics == []
+
+
+def test_a_value_for_a_read_only_attribute_is_rejected_at_its_path() -> None:
+    provider = _provider()
+    config = {"name": "wf", "arn": "arn:aws:glue:eu-west-1:111111111111:workflow/wf"}
+    request = pb.ValidateResourceConfig.Request(type_name="aws_glue_workflow", config=to_dynamic_value(config))
+    (diagnostic,) = provider.ValidateResourceConfig(request, None).diagnostics
+    assert diagnostic.summary == "Invalid Configuration for Read-Only Attribute"
+    assert [step.attribute_name for step in diagnostic.attribute.steps] == ["arn"]
+    clean = pb.ValidateResourceConfig.Request(type_name="aws_glue_workflow", config=to_dynamic_value({"name": "wf"}))
+    assert list(provider.ValidateResourceConfig(clean, None).diagnostics) == []

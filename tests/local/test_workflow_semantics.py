@@ -373,10 +373,9 @@ def test_a_trigger_naming_a_missing_job_records_an_error_run(local_project: Loca
 
 def test_bookmarks_are_committed_only_by_succeeded_enabled_runs(local_project: LocalProject) -> None:
     p = local_project
-    enabled = {"--job-bookmark-option": "job-bookmark-enable"}
     p.write_pipeline(
         P,
-        jobs={"inc": p.shell_job("bookmark", arguments=enabled)},
+        jobs={"inc": p.shell_job("bookmark", bookmarks="enable")},
         triggers={"go": on_demand("inc")},
     )
     runtime = p.runtime(P)

@@ -48,6 +48,10 @@ class EndpointServer:
         self._connections: set[asyncio.Task[None]] = set()
         self._thread = threading.Thread(target=self._loop.run_forever, name="glue-endpoint", daemon=True)
         self._thread.start()
+        # The first request loads botocore's Glue model (~0.5 s); until that is done, reads go to the pool too, so
+        # the loading never blocks the loop (and every other connection with it).
+        self._warm = threading.Event()
+        threading.Thread(target=self._warm_up, name="glue-endpoint-warm-up", daemon=True).start()
         # The server is created on the endpoint's own loop: the caller's thread may be running an event loop of
         # its own (Jupyter, Playwright's sync API), where run_until_complete would refuse to start.
         listen = asyncio.start_server(self._serve_connection, host, port, limit=MAX_HEADER_BYTES, backlog=512)
@@ -58,6 +62,13 @@ class EndpointServer:
             raise
         bound = self._server.sockets[0].getsockname()
         self.url = f"http://{bound[0]}:{bound[1]}" if ":" not in bound[0] else f"http://[{bound[0]}]:{bound[1]}"
+
+    def _warm_up(self) -> None:
+        with contextlib.suppress(Exception):
+            from glueflow.local.runtime import glue_model
+
+            glue_model()
+        self._warm.set()
 
     def shutdown(self) -> None:
         async def stop() -> None:
@@ -112,7 +123,8 @@ class EndpointServer:
                 if not request.keep_alive:
                     return
                 continue
-            if _is_read(request):  # answered on the loop: no thread hop, no GIL hand-off (see module docstring)
+            # Reads are answered on the loop: no thread hop, no GIL hand-off (see the module docstring).
+            if self._warm.is_set() and _is_read(request):
                 status, body = self._answer(request)
             else:
                 status, body = await self._loop.run_in_executor(self._pool, self._answer, request)

@@ -117,3 +117,18 @@ def _unknown(_name: str, _planned: dict[str, Any]) -> Any:
 def null_object(block: dict[str, Any]) -> dict[str, Any]:
     """Every attribute null and every block empty: the shape Terraform expects a block's object value to have."""
     return {**dict.fromkeys(block["a"]), **{name: [] for name in block["b"]}}
+
+
+def read_only_values(schema: TypedSchema, block: dict[str, Any], config: Any, path: list[Any] | None = None):
+    """(path, name) of every computed-only attribute the configuration sets, in nested blocks too."""
+    path = path or []
+    if not isinstance(config, dict):
+        return
+    for name, (_, flags) in block["a"].items():
+        if flags == COMPUTED and config.get(name) is not None:
+            yield [*path, name], name
+    for name, (_, _, child) in block["b"].items():
+        items = config.get(name)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                yield from read_only_values(schema, schema.blocks[child], item, [*path, name, (index,)])

@@ -25,7 +25,7 @@ from tf.utils import Diagnostics, read_dynamic_value, to_dynamic_value
 from glueflow.iac.offline_env import TYPES_ENV
 from glueflow.iac.provider.data_sources import READERS, ProviderConfig
 from glueflow.iac.provider.handshake import serve, serve_reattachable
-from glueflow.iac.provider.schema_pb import TypedSchema, plan_block
+from glueflow.iac.provider.schema_pb import TypedSchema, plan_block, read_only_values
 from glueflow.iac.provider.typed_schema import load_typed_schema
 from glueflow.iac.provider.value_rules import check_values
 
@@ -59,11 +59,25 @@ class StandInProvider(rpc.ProviderServicer):
         return pb.ConfigureProvider.Response()
 
     def ValidateResourceConfig(self, request: Any, context: Any) -> Any:
-        diagnostics = check_values(request.type_name, read_dynamic_value(request.config))
+        config = read_dynamic_value(request.config)
+        diagnostics = check_values(request.type_name, config)
+        self._read_only(diagnostics, "resource", request.type_name, config)
         return pb.ValidateResourceConfig.Response(diagnostics=diagnostics.to_pb())
 
+    def _read_only(self, diagnostics: Diagnostics, kind: str, type_name: str, config: Any) -> None:
+        """Values for attributes the provider computes: rejected, as the real provider's schema validation does."""
+        block = self.schema.block_of(kind, type_name)
+        for path, name in read_only_values(self.schema, block, config) if block else ():
+            diagnostics.add_error(
+                "Invalid Configuration for Read-Only Attribute",
+                f'Cannot set a value for "{name}": {type_name} computes it (it is known only after apply).',
+                path=path,
+            )
+
     def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:
-        diagnostics = check_values(request.type_name, read_dynamic_value(request.config))
+        config = read_dynamic_value(request.config)
+        diagnostics = check_values(request.type_name, config)
+        self._read_only(diagnostics, "data", request.type_name, config)
         return pb.ValidateDataResourceConfig.Response(diagnostics=diagnostics.to_pb())
 
     def UpgradeResourceState(self, request: Any, context: Any) -> Any:

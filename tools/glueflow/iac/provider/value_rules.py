@@ -181,7 +181,7 @@ def glue_trigger(config: dict[str, Any]) -> list[Problem]:
     kind = config.get("type")
     problems = _one_of(kind, TRIGGER_TYPES, ["type"], "trigger type", f"{doc}#type")
     predicates = list(_blocks(config, "predicate"))
-    if kind == "CONDITIONAL" and config.get("predicate") is not Unknown and not predicates:
+    if kind == TriggerType.CONDITIONAL and config.get("predicate") is not Unknown and not predicates:
         problems.append(Problem(["type"], "Missing predicate", f"a CONDITIONAL trigger needs a predicate. See {doc}"))
     if kind == "SCHEDULED" and config.get("schedule") is None:
         problems.append(Problem(["type"], "Missing schedule", f"a SCHEDULED trigger needs a schedule. See {doc}"))

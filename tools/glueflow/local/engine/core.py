@@ -4,10 +4,9 @@ node threads and their slots. `WorkflowRuns`, `JobRuns` and `Crawls` each add on
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,12 +91,6 @@ class EngineCore:
             return False
         run = self.store.workflow_run(run_id)
         return run is not None and run["Status"] in (WorkflowRunStatus.STOPPING, WorkflowRunStatus.STOPPED)
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the engine's lock: no node finishes, no trigger fires and no run changes state meanwhile."""
-        with self._lock:
-            yield
 
     # --- what one concern asks of another (implemented by WorkflowRuns, JobRuns, Crawls) -------------------
 
