@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 
 from glueflow.dag import Node
-from glueflow.glue import FINAL_JOB_RUN_STATES, JobRunState, NodeType, job_kind
+from glueflow.glue import JobRunState, NodeType, job_kind
 from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
@@ -40,16 +40,17 @@ class JobRuns(EngineCore):
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                run = self.store.job_run(job_run_id) or {}
-                if run.get("JobRunState") in FINAL_JOB_RUN_STATES and not self._has_next_attempt(run):
-                    return run
+                body = self.store.job_run(job_run_id)
+                run = JobRunRecord.from_body(body) if body is not None else None
+                if run is not None and run.finished and not self._has_next_attempt(run):
+                    return body or {}
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError(f"job run {job_run_id} not finished after {timeout}s")
                 self._changed.wait(min(remaining, 1.0))
 
-    def _has_next_attempt(self, run: JSON) -> bool:
-        return any(r.get("PreviousRunId") == run["Id"] for r in self.store.job_runs(run["JobName"]))
+    def _has_next_attempt(self, run: JobRunRecord) -> bool:
+        return any(r.get("PreviousRunId") == run.id for r in self.store.job_runs(run.job_name))
 
     def _start_job(
         self, job_name: str, run_id: str | None, trigger: str | None, arguments: dict[str, str], timeout: int | None
