@@ -31,12 +31,12 @@ class _Record:
 
     @classmethod
     def from_body(cls, body: JSON) -> Self:
-        # Unknown keys (none are written today) are ignored rather than failing a whole listing.
+        # Every key glueflow has ever written to a run body is a field; a key no field names would be dropped.
         values = {f.name: body[f.metadata["key"]] for f in fields(cls) if f.metadata["key"] in body}  # type: ignore[arg-type]
         return cls(**values)
 
     def to_body(self) -> JSON:
-        """What the store persists (absent values are left out, as they always were)."""
+        """What the store persists; a None value is left out (readers take a missing key as None)."""
         return {f.metadata["key"]: v for f in fields(self) if (v := getattr(self, f.name)) is not None}  # type: ignore[arg-type]
 
     def to_shape(self) -> JSON:
@@ -166,7 +166,7 @@ class WorkflowRunRecord(_Record):
     def __post_init__(self) -> None:
         self.status = WorkflowRunStatus(self.status)
 
-    def to_shape(self, statistics: JSON | None = None, graph: JSON | None = None) -> JSON:  # type: ignore[override]
+    def to_shape(self, statistics: JSON | None = None, graph: JSON | None = None) -> JSON:
         shape = super().to_shape()
         if statistics is not None:
             shape["Statistics"] = statistics
