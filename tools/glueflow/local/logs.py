@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glueflow.errors import GlueflowError
+from glueflow.local.engine.records import JobRunRecord
 from glueflow.local.store import Store
 from glueflow.spec.deployment import Deployment
 
@@ -82,7 +83,7 @@ def _job_log(run: dict) -> NodeLog:
         node_run_id=run["Id"],
         attempt=run.get("Attempt", 0),
         state=run["JobRunState"],
-        workflow_run_id=run.get("_WorkflowRunId"),
+        workflow_run_id=JobRunRecord.from_body(run).workflow_run_id,
         path=Path(run.get("LogGroupName", ".")) / f"{run['Id']}.log",
     )
 

@@ -26,6 +26,7 @@ from glueflow.local import errors, faults, shapes
 from glueflow.local.confine import CODE_ARGUMENTS, ArgumentGuard
 from glueflow.local.definitions import public
 from glueflow.local.engine import Engine, EngineSettings
+from glueflow.local.engine.records import JobRunRecord
 from glueflow.local.jobs import JobRunner
 from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
@@ -252,7 +253,7 @@ def _resume_workflow_run(rt: LocalRuntime, p: JSON) -> JSON:
 @operation("GetWorkflowRunProperties")
 def _get_run_properties(rt: LocalRuntime, p: JSON) -> JSON:
     run = rt.engine.workflow_run(p["Name"], p["RunId"])
-    return {"RunProperties": dict(run.get("WorkflowRunProperties", {}))}
+    return {"RunProperties": dict(run.properties)}
 
 
 @operation("PutWorkflowRunProperties")
@@ -316,7 +317,7 @@ def _get_job_run(rt: LocalRuntime, p: JSON) -> JSON:
 def _predecessor_runs(rt: LocalRuntime, run: JSON) -> list[JSON]:
     """The last attempt of each job a conditional trigger watched before starting `run`, in the same workflow run."""
     trigger = rt.store.definition("trigger", run.get("TriggerName") or "") if run.get("TriggerName") else None
-    workflow_run = run.get("_WorkflowRunId")
+    workflow_run = JobRunRecord.from_body(run).workflow_run_id
     if trigger is None or workflow_run is None:
         return []
     watched = [c["JobName"] for c in (trigger.get("Predicate") or {}).get("Conditions", []) if c.get("JobName")]

@@ -8,11 +8,17 @@ import binascii
 from collections.abc import Callable
 from typing import Any
 
-from glueflow import cost
 from glueflow.dag import WorkflowGraph
-from glueflow.glue import CrawlerHistoryState, CrawlerState, CrawlState, JobRunState, NodeType
+from glueflow.glue import CrawlerState, CrawlState, JobRunState, NodeType
 from glueflow.local import errors
 from glueflow.local.definitions import public
+from glueflow.local.engine.records import (
+    CrawlRecord,
+    JobRunRecord,
+    WorkflowRunRecord,
+    crawls_in_graph,
+    job_runs_in_graph,
+)
 from glueflow.local.store import Store
 
 JSON = dict[str, Any]
@@ -33,60 +39,25 @@ _CRAWL_STAT = {
     CrawlState.CANCELLED: "StoppedActions",
     CrawlState.ERROR: "ErroredActions",
 }
-# ListCrawls reports a CrawlerHistoryState (RUNNING | COMPLETED | FAILED | STOPPED), not the CrawlState.
-_HISTORY_STATE = {
-    CrawlState.RUNNING: CrawlerHistoryState.RUNNING,
-    CrawlState.SUCCEEDED: CrawlerHistoryState.COMPLETED,
-    CrawlState.FAILED: CrawlerHistoryState.FAILED,
-    CrawlState.CANCELLED: CrawlerHistoryState.STOPPED,
-    CrawlState.ERROR: CrawlerHistoryState.FAILED,
-}
 
 
-def job_run_shape(job_run: JSON) -> JSON:
-    return public(job_run)
+def job_run_shape(body: JSON) -> JSON:
+    """GetJobRun(s)' JobRun from a stored job-run body."""
+    return JobRunRecord.from_body(body).to_shape()
 
 
-def graph_crawl_shape(crawl: JSON) -> JSON:
-    keys = ("State", "StartedOn", "CompletedOn", "ErrorMessage", "LogGroup", "LogStream")
-    return {k: crawl[k] for k in keys if crawl.get(k) is not None}
+def crawler_history_shape(body: JSON) -> JSON:
+    """ListCrawls' CrawlerHistory from a stored crawl body."""
+    return CrawlRecord.from_body(body).to_history_shape()
 
 
-def crawler_history_shape(crawl: JSON) -> JSON:
-    shape = {
-        "CrawlId": crawl["CrawlId"],
-        "State": _HISTORY_STATE.get(crawl["State"], CrawlerHistoryState.FAILED),
-        "StartTime": crawl["StartedOn"],
-        "Summary": _summary(crawl),
-        "LogGroup": crawl["LogGroup"],
-        "LogStream": crawl["LogStream"],
-        "DPUHour": _dpu_hour(crawl),
-    }
-    if crawl.get("CompletedOn"):
-        shape["EndTime"] = crawl["CompletedOn"]
-    if crawl.get("ErrorMessage"):
-        shape["ErrorMessage"] = crawl["ErrorMessage"]
-    return shape
-
-
-def _dpu_hour(crawl: JSON) -> float:
-    """DPU-hours the crawl used (no DPU is allocated locally: priced as cost.LOCAL_CRAWLER_DPU for its duration)."""
-    end = crawl.get("CompletedOn") or crawl["StartedOn"]
-    return round(cost.LOCAL_CRAWLER_DPU * (end - crawl["StartedOn"]) / 3600, 6)
-
-
-def _summary(crawl: JSON) -> str:
-    created, updated, deleted = (crawl.get(k, 0) for k in ("TablesCreated", "TablesUpdated", "TablesDeleted"))
-    return f'{{"TABLE":{{"ADD":{{"Count":{created}}},"UPDATE":{{"Count":{updated}}},"DELETE":{{"Count":{deleted}}}}}}}'
-
-
-def _final_attempts(job_runs: list[JSON]) -> list[JSON]:
+def _final_attempts(job_runs: list[JobRunRecord]) -> list[JobRunRecord]:
     """One entry per action: a retried run counts once, by its last attempt."""
-    retried = {r.get("PreviousRunId") for r in job_runs}
-    return [r for r in job_runs if r["Id"] not in retried]
+    retried = {r.previous_run_id for r in job_runs}
+    return [r for r in job_runs if r.id not in retried]
 
 
-def statistics(job_runs: list[JSON], crawls: list[JSON]) -> JSON:
+def statistics(job_runs: list[JobRunRecord], crawls: list[CrawlRecord]) -> JSON:
     stats = dict.fromkeys(
         (
             "TotalActions",
@@ -102,26 +73,29 @@ def statistics(job_runs: list[JSON], crawls: list[JSON]) -> JSON:
     )
     for job_run in _final_attempts(job_runs):
         stats["TotalActions"] += 1
-        stats[_JOB_STAT.get(job_run["JobRunState"], "RunningActions")] += 1
+        stats[_JOB_STAT.get(job_run.state, "RunningActions")] += 1
     for crawl in crawls:
         stats["TotalActions"] += 1
-        stats[_CRAWL_STAT.get(crawl["State"], "RunningActions")] += 1
+        stats[_CRAWL_STAT.get(crawl.state, "RunningActions")] += 1
     return stats
 
 
-def workflow_run_shape(store: Store, run: JSON, include_graph: bool) -> JSON:
-    snapshot, _, copied = store.workflow_run_extras(run["WorkflowRunId"])
-    job_runs = [r for r in (store.job_run(i) for i in copied.get("JobRuns", [])) if r]
-    job_runs += store.job_runs_of_workflow_run(run["WorkflowRunId"])
-    crawls = [c for c in (store.crawl(i) for i in copied.get("Crawls", [])) if c]
-    crawls += store.crawls_of_workflow_run(run["WorkflowRunId"])
-    shape = {**public(run), "Statistics": statistics(job_runs, crawls)}
+def workflow_run_shape(store: Store, run: WorkflowRunRecord | JSON, include_graph: bool) -> JSON:
+    """GetWorkflowRun(s)' WorkflowRun: the record's shape with Statistics (and Graph) from its node runs; `run` is a
+    record or a stored body."""
+    record = run if isinstance(run, WorkflowRunRecord) else WorkflowRunRecord.from_body(run)
+    job_runs = job_runs_in_graph(store, record.workflow_run_id)
+    crawls = crawls_in_graph(store, record.workflow_run_id)
+    graph = None
     if include_graph:
-        shape["Graph"] = graph_shape(snapshot["Triggers"], job_runs, crawls)
-    return shape
+        snapshot, _, _ = store.workflow_run_extras(record.workflow_run_id)
+        graph = graph_shape(snapshot["Triggers"], job_runs, crawls)
+    return record.to_shape(statistics(job_runs, crawls), graph)
 
 
-def graph_shape(triggers: list[JSON], job_runs: list[JSON] | None = None, crawls: list[JSON] | None = None) -> JSON:
+def graph_shape(
+    triggers: list[JSON], job_runs: list[JobRunRecord] | None = None, crawls: list[CrawlRecord] | None = None
+) -> JSON:
     graph = WorkflowGraph.from_triggers(triggers)
     by_name = {t["Name"]: t for t in triggers}
     shaped = []
@@ -130,10 +104,10 @@ def graph_shape(triggers: list[JSON], job_runs: list[JSON] | None = None, crawls
         if node.is_trigger:
             item["TriggerDetails"] = {"Trigger": public(by_name[node.name])}
         elif node.type == NodeType.JOB:
-            runs = [job_run_shape(r) for r in (job_runs or []) if r["JobName"] == node.name]
+            runs = [r.to_shape() for r in (job_runs or []) if r.job_name == node.name]
             item["JobDetails"] = {"JobRuns": runs} if job_runs is not None else {}
         else:
-            runs = [graph_crawl_shape(c) for c in (crawls or []) if c["CrawlerName"] == node.name]
+            runs = [c.to_shape() for c in (crawls or []) if c.crawler_name == node.name]
             item["CrawlerDetails"] = {"Crawls": runs} if crawls is not None else {}
         shaped.append(item)
     return {"Nodes": shaped, "Edges": [{"SourceId": s.id, "DestinationId": d.id} for s, d in graph.edges]}
@@ -141,41 +115,42 @@ def graph_shape(triggers: list[JSON], job_runs: list[JSON] | None = None, crawls
 
 def crawler_shape(store: Store, crawler: JSON) -> JSON:
     shape = public(crawler)
-    crawls = store.crawls(crawler["Name"])
-    if crawls and crawls[0]["State"] == CrawlState.RUNNING:
+    crawls = [CrawlRecord.from_body(c) for c in store.crawls(crawler["Name"])]
+    if crawls and crawls[0].state == CrawlState.RUNNING:
         shape["State"] = CrawlerState.RUNNING
-    finished = [c for c in crawls if c["State"] != CrawlState.RUNNING]
+    finished = [c for c in crawls if c.state != CrawlState.RUNNING]
     if finished:
         last = finished[0]
         # LastCrawlStatus is SUCCEEDED | CANCELLED | FAILED (an ERROR crawl reports FAILED).
-        status = last["State"] if last["State"] in (CrawlState.SUCCEEDED, CrawlState.CANCELLED) else CrawlState.FAILED
+        status = last.state if last.state in (CrawlState.SUCCEEDED, CrawlState.CANCELLED) else CrawlState.FAILED
         shape["LastCrawl"] = {
             "Status": status,
-            "LogGroup": last["LogGroup"],
-            "LogStream": last["LogStream"],
-            "MessagePrefix": last["CrawlId"],
-            "StartTime": last["StartedOn"],
+            "LogGroup": last.log_group,
+            "LogStream": last.log_stream,
+            "MessagePrefix": last.crawl_id,
+            "StartTime": last.started_on,
         }
-        if last.get("ErrorMessage"):
-            shape["LastCrawl"]["ErrorMessage"] = last["ErrorMessage"]
-        shape["CrawlElapsedTime"] = int(1000 * (last.get("CompletedOn", last["StartedOn"]) - last["StartedOn"]))
+        if last.error_message:
+            shape["LastCrawl"]["ErrorMessage"] = last.error_message
+        ended = last.completed_on if last.completed_on is not None else last.started_on
+        shape["CrawlElapsedTime"] = int(1000 * (ended - last.started_on))
     return shape
 
 
 def crawler_metrics(store: Store, name: str) -> JSON:
-    finished = [c for c in store.crawls(name) if c["State"] != CrawlState.RUNNING and c.get("CompletedOn")]
-    durations = sorted(c["CompletedOn"] - c["StartedOn"] for c in finished)
-    last = finished[0] if finished else {}
-    running = any(c["State"] == CrawlState.RUNNING for c in store.crawls(name)[:1])
+    crawls = [CrawlRecord.from_body(c) for c in store.crawls(name)]
+    finished = [c for c in crawls if c.state != CrawlState.RUNNING and c.completed_on]
+    durations = sorted(c.completed_on - c.started_on for c in finished if c.completed_on)
+    last = finished[0] if finished else None
     return {
         "CrawlerName": name,
         "TimeLeftSeconds": 0.0,
-        "StillEstimating": running,
-        "LastRuntimeSeconds": (last["CompletedOn"] - last["StartedOn"]) if last else 0.0,
+        "StillEstimating": bool(crawls) and crawls[0].state == CrawlState.RUNNING,
+        "LastRuntimeSeconds": (last.completed_on - last.started_on) if last and last.completed_on else 0.0,
         "MedianRuntimeSeconds": durations[len(durations) // 2] if durations else 0.0,
-        "TablesCreated": last.get("TablesCreated", 0),
-        "TablesUpdated": last.get("TablesUpdated", 0),
-        "TablesDeleted": last.get("TablesDeleted", 0),
+        "TablesCreated": (last.tables_created or 0) if last else 0,
+        "TablesUpdated": (last.tables_updated or 0) if last else 0,
+        "TablesDeleted": (last.tables_deleted or 0) if last else 0,
     }
 
 

@@ -27,9 +27,9 @@ class Engine(WorkflowRuns, JobRuns, Crawls):
         runs started outside a workflow end STOPPED; then wait briefly for the node threads."""
         with self._lock:
             for run_id in list(self._active):
-                run = self.store.workflow_run(run_id)
-                if run is not None and run["Status"] == WorkflowRunStatus.RUNNING:
-                    self.stop_workflow_run(run["Name"], run_id)
+                run = self._run_record(run_id)
+                if run is not None and run.status == WorkflowRunStatus.RUNNING:
+                    self.stop_workflow_run(run.name, run_id)
             handles = [h for h in self._handles.values() if h is not None]
             self._cancelled.update(self._handles)
         for process in handles:

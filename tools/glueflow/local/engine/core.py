@@ -13,6 +13,7 @@ from typing import Any
 
 from glueflow.dag import Node
 from glueflow.glue import WorkflowRunStatus
+from glueflow.local.engine.records import WorkflowRunRecord
 from glueflow.local.jobs import JobRunner
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
@@ -89,8 +90,9 @@ class EngineCore:
     def _stopping(self, run_id: str | None) -> bool:
         if run_id is None:
             return False
-        run = self.store.workflow_run(run_id)
-        return run is not None and run["Status"] in (WorkflowRunStatus.STOPPING, WorkflowRunStatus.STOPPED)
+        body = self.store.workflow_run(run_id)
+        run = WorkflowRunRecord.from_body(body) if body is not None else None
+        return run is not None and run.status in (WorkflowRunStatus.STOPPING, WorkflowRunStatus.STOPPED)
 
     # --- what one concern asks of another (implemented by WorkflowRuns, JobRuns, Crawls) -------------------
 

@@ -14,11 +14,12 @@ from glueflow.glue import CrawlState, NodeType
 from glueflow.local import errors
 from glueflow.local.catalog import apply_crawl_result
 from glueflow.local.engine.core import JSON, EngineCore
+from glueflow.local.engine.records import CrawlRecord
 
 
 class Crawls(EngineCore):
     def crawler_running(self, name: str) -> bool:
-        return any(c["State"] == CrawlState.RUNNING for c in self.store.crawls(name)[:5])
+        return any(CrawlRecord.from_body(c).state == CrawlState.RUNNING for c in self.store.crawls(name)[:5])
 
     def start_crawler(self, name: str) -> str:
         with self._lock:
@@ -32,52 +33,53 @@ class Crawls(EngineCore):
         crawler = self.store.definition("crawler", name)
         crawl_id = str(uuid.uuid4())
         log_dir = self.logs_dir / "crawlers"
-        crawl: JSON = {
-            "CrawlId": crawl_id,
-            "CrawlerName": name,
-            "WorkflowRunId": run_id,
-            "State": CrawlState.RUNNING,
-            "StartedOn": time.time(),
-            "LogGroup": str(log_dir),
-            "LogStream": f"{crawl_id}.log",
-            "_TriggerName": trigger,
-        }
+        crawl = CrawlRecord(
+            crawl_id=crawl_id,
+            crawler_name=name,
+            workflow_run_id=run_id,
+            state=CrawlState.RUNNING,
+            started_on=time.time(),
+            log_group=str(log_dir),
+            log_stream=f"{crawl_id}.log",
+            trigger_name=trigger,
+        )
         if crawler is None or self.crawler_running(name):
-            reason = f"Entity not found: crawler {name}" if crawler is None else f"Crawler {name} is already running"
-            crawl.update(
-                State=CrawlState.ERROR if crawler is None else CrawlState.FAILED,
-                CompletedOn=time.time(),
-                ErrorMessage=reason,
+            crawl.state = CrawlState.ERROR if crawler is None else CrawlState.FAILED
+            crawl.completed_on = time.time()
+            crawl.error_message = (
+                f"Entity not found: crawler {name}" if crawler is None else f"Crawler {name} is already running"
             )
-            self.store.put_crawl(crawl)
+            self.store.put_crawl(crawl.to_body())
             if crawler is not None:
                 self._spawn(
                     lambda: self._node_finished(run_id, Node(NodeType.CRAWLER, name), CrawlState.FAILED), run_id
                 )
             return crawl_id
-        self.store.put_crawl(crawl)
+        self.store.put_crawl(crawl.to_body())
         self.store.add_event("CrawlStarted", run_id, name, {"id": crawl_id})
         self._spawn(lambda: self._run_crawl(crawler, crawl), run_id)
         return crawl_id
 
-    def _run_crawl(self, crawler: JSON, crawl: JSON) -> None:
-        run_id = crawl.get("WorkflowRunId")
-        log_path = Path(crawl["LogGroup"]) / crawl["LogStream"]
+    def _run_crawl(self, crawler: JSON, crawl: CrawlRecord) -> None:
+        run_id = crawl.workflow_run_id
+        log_path = Path(crawl.log_group) / crawl.log_stream
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._crawl_slots, log_path.open("a", encoding="utf-8") as log:
             state, message, counts = self._crawl(crawler, crawl, log)
         now = time.time()
         with self._lock:
-            crawl.update(State=state, CompletedOn=now)
-            crawl.update(TablesCreated=counts[0], TablesUpdated=counts[1], TablesDeleted=counts[2])
+            crawl.state, crawl.completed_on = state, now
+            crawl.tables_created, crawl.tables_updated, crawl.tables_deleted = counts
             if message:
-                crawl["ErrorMessage"] = message
-            self.store.put_crawl(crawl)
-            self.store.add_event("CrawlFinished", run_id, crawler["Name"], {"id": crawl["CrawlId"], "state": state})
+                crawl.error_message = message
+            self.store.put_crawl(crawl.to_body())
+            self.store.add_event("CrawlFinished", run_id, crawler["Name"], {"id": crawl.crawl_id, "state": state})
         self._node_finished(run_id, Node(NodeType.CRAWLER, crawler["Name"]), state)
 
-    def _crawl(self, crawler: JSON, crawl: JSON, log: Any) -> tuple[str, str | None, tuple[int, int, int]]:
-        if self._stopping(crawl.get("WorkflowRunId")) or crawl["CrawlId"] in self._cancelled:
+    def _crawl(
+        self, crawler: JSON, crawl: CrawlRecord, log: Any
+    ) -> tuple[CrawlState, str | None, tuple[int, int, int]]:
+        if self._stopping(crawl.workflow_run_id) or crawl.crawl_id in self._cancelled:
             return CrawlState.CANCELLED, "Crawl was stopped before it started.", (0, 0, 0)
         try:
             from glueflow.local.crawler import CrawlTarget
@@ -106,7 +108,7 @@ class Crawls(EngineCore):
             )
             for message in result.messages:
                 log.write(message + "\n")
-            if crawl["CrawlId"] in self._cancelled or self._stopping(crawl.get("WorkflowRunId")):
+            if crawl.crawl_id in self._cancelled or self._stopping(crawl.workflow_run_id):
                 log.write("Crawl cancelled: its results were not written to the catalog.\n")
                 return CrawlState.CANCELLED, None, (0, 0, 0)
             counts = apply_crawl_result(self.store, database, result)

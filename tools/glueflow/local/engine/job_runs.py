@@ -7,18 +7,19 @@ in is `glueflow.local.jobs` (and `glueflow.local.launcher` inside it).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
 import traceback
 from pathlib import Path
 
-from glueflow import cost
 from glueflow.dag import Node
-from glueflow.glue import FINAL_JOB_RUN_STATES, JobRunState, NodeType, job_kind
+from glueflow.glue import JobRunState, NodeType, job_kind
 from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
+from glueflow.local.engine.records import JobRunRecord
 from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
 
 BOOKMARK_ENABLE = "job-bookmark-enable"
@@ -39,16 +40,17 @@ class JobRuns(EngineCore):
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                run = self.store.job_run(job_run_id) or {}
-                if run.get("JobRunState") in FINAL_JOB_RUN_STATES and not self._has_next_attempt(run):
-                    return run
+                body = self.store.job_run(job_run_id)
+                run = JobRunRecord.from_body(body) if body is not None else None
+                if run is not None and run.finished and not self._has_next_attempt(run):
+                    return body or {}
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError(f"job run {job_run_id} not finished after {timeout}s")
                 self._changed.wait(min(remaining, 1.0))
 
-    def _has_next_attempt(self, run: JSON) -> bool:
-        return any(r.get("PreviousRunId") == run["Id"] for r in self.store.job_runs(run["JobName"]))
+    def _has_next_attempt(self, run: JobRunRecord) -> bool:
+        return any(r.get("PreviousRunId") == run.id for r in self.store.job_runs(run.job_name))
 
     def _start_job(
         self, job_name: str, run_id: str | None, trigger: str | None, arguments: dict[str, str], timeout: int | None
@@ -60,55 +62,47 @@ class JobRuns(EngineCore):
             workflow = self.store.workflow_run(run_id) or {}
             recorded.update({"--WORKFLOW_NAME": workflow.get("Name", ""), "--WORKFLOW_RUN_ID": run_id})
         now = time.time()
-        job_run: JSON = {
-            "Id": new_run_id("jr"),
-            "Attempt": 0,
-            "JobName": job_name,
-            "StartedOn": now,
-            "LastModifiedOn": now,
-            "JobRunState": JobRunState.STARTING,
-            "Arguments": recorded,
-            "ExecutionTime": 0,
-            "LogGroupName": str(self.logs_dir / "jobs"),
-            "_WorkflowRunId": run_id,
-        }
-        if trigger:
-            job_run["TriggerName"] = trigger
-        if job is None:
-            job_run.update(
-                JobRunState=JobRunState.ERROR, CompletedOn=now, ErrorMessage=f"Entity not found: job {job_name}"
-            )
-            self.store.put_job_run(job_run)
-            self.store.add_event("JobRunFinished", run_id, job_name, {"state": JobRunState.ERROR})
-            return str(job_run["Id"])
-        job_run.update(
-            Timeout=int(timeout or job.get("Timeout") or DEFAULT_TIMEOUT_MINUTES),
-            GlueVersion=job.get("GlueVersion"),
-            **{k: job[k] for k in ("WorkerType", "NumberOfWorkers", "MaxCapacity") if k in job},
+        job_run = JobRunRecord(
+            id=new_run_id("jr"),
+            job_name=job_name,
+            state=JobRunState.STARTING,
+            trigger_name=trigger or None,
+            started_on=now,
+            last_modified_on=now,
+            arguments=recorded,
+            log_group_name=str(self.logs_dir / "jobs"),
+            workflow_run_id=run_id,
         )
+        if job is None:
+            job_run.state, job_run.completed_on = JobRunState.ERROR, now
+            job_run.error_message = f"Entity not found: job {job_name}"
+            self.store.put_job_run(job_run.to_body())
+            self.store.add_event("JobRunFinished", run_id, job_name, {"state": JobRunState.ERROR})
+            return job_run.id
+        job_run.timeout = int(timeout or job.get("Timeout") or DEFAULT_TIMEOUT_MINUTES)
+        job_run.glue_version = job.get("GlueVersion")
+        job_run.worker_type, job_run.number_of_workers = job.get("WorkerType"), job.get("NumberOfWorkers")
+        job_run.max_capacity = job.get("MaxCapacity")
         limit = job.get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
-        if not self.store.insert_job_run_within(job_run, limit):  # atomic across runtimes on one state dir
+        if not self.store.insert_job_run_within(job_run.to_body(), limit):  # atomic across runtimes on one state dir
             if run_id is None:  # StartJobRun raises; a trigger's start records a FAILED run (see README)
                 raise errors.concurrent_runs_exceeded(
                     f"Concurrent runs exceeded for job {job_name} (ExecutionProperty.MaxConcurrentRuns = {limit})"
                 )
-            job_run.update(
-                JobRunState=JobRunState.FAILED,
-                CompletedOn=now,
-                ErrorMessage=f"ConcurrentRunsExceededException: Concurrent runs exceeded for {job_name}",
-            )
-            self.store.put_job_run(job_run)
+            job_run.state, job_run.completed_on = JobRunState.FAILED, now
+            job_run.error_message = f"ConcurrentRunsExceededException: Concurrent runs exceeded for {job_name}"
+            self.store.put_job_run(job_run.to_body())
             self._spawn(lambda: self._node_finished(run_id, Node(NodeType.JOB, job_name), JobRunState.FAILED), run_id)
-            return str(job_run["Id"])
+            return job_run.id
         self._spawn(lambda: self._run_job(job, job_run, arguments), run_id)
-        return str(job_run["Id"])
+        return job_run.id
 
-    def _run_job(self, job: JSON, job_run: JSON, action_arguments: dict[str, str]) -> None:
-        run_id = job_run.get("_WorkflowRunId")
+    def _run_job(self, job: JSON, job_run: JobRunRecord, action_arguments: dict[str, str]) -> None:
+        run_id = job_run.workflow_run_id
         if not self._slots.acquire(blocking=False):
             with self._lock:  # every slot is busy: the run waits, visibly (JobRunState WAITING)
-                job_run.update(JobRunState=JobRunState.WAITING, LastModifiedOn=time.time())
-                self.store.put_job_run(job_run)
+                job_run.state, job_run.last_modified_on = JobRunState.WAITING, time.time()
+                self.store.put_job_run(job_run.to_body())
             self._slots.acquire()
         self._busy_slots += 1
         try:
@@ -117,7 +111,7 @@ class JobRuns(EngineCore):
                 self._finish_attempt(job, job_run, outcome)
                 if (
                     outcome.state != JobRunState.FAILED
-                    or job_run["Attempt"] >= job.get("MaxRetries", 0)
+                    or job_run.attempt >= job.get("MaxRetries", 0)
                     or self._stopping(run_id)
                 ):
                     break
@@ -128,7 +122,7 @@ class JobRuns(EngineCore):
         if run_id is None and self.settings.keep_warm and job_kind(job["Command"]["Name"]).spark:
             # Standalone runs (`glueflow job run`, StartJobRun) come in edit-run loops: the next one takes a spare.
             threading.Thread(target=self._prewarm_standalone, daemon=True).start()
-        self._node_finished(run_id, Node(NodeType.JOB, job["Name"]), job_run["JobRunState"])
+        self._node_finished(run_id, Node(NodeType.JOB, job["Name"]), job_run.state)
 
     def _prewarm_standalone(self) -> None:
         try:
@@ -136,98 +130,90 @@ class JobRuns(EngineCore):
         except Exception:  # no Java: the next job run reports it
             return
 
-    def _next_attempt(self, previous: JSON) -> JSON:
+    def _next_attempt(self, previous: JobRunRecord) -> JobRunRecord:
+        """The retry of a failed attempt: a new run id, the same arguments, capacity and workflow run."""
         now = time.time()
-        job_run = {
-            **{k: v for k, v in previous.items() if k not in ("CompletedOn", "ErrorMessage")},
-            "Id": new_run_id("jr"),
-            "Attempt": previous["Attempt"] + 1,
-            "PreviousRunId": previous["Id"],
-            "StartedOn": now,
-            "LastModifiedOn": now,
-            "JobRunState": JobRunState.STARTING,
-            "ExecutionTime": 0,
-        }
-        self.store.put_job_run(job_run)
-        self.store.add_event(
-            "JobRunRetried", job_run.get("_WorkflowRunId"), job_run["JobName"], {"attempt": job_run["Attempt"]}
+        job_run = dataclasses.replace(
+            previous,
+            id=new_run_id("jr"),
+            attempt=previous.attempt + 1,
+            previous_run_id=previous.id,
+            started_on=now,
+            last_modified_on=now,
+            completed_on=None,
+            error_message=None,
+            state=JobRunState.STARTING,
+            execution_time=0,
         )
+        self.store.put_job_run(job_run.to_body())
+        self.store.add_event("JobRunRetried", job_run.workflow_run_id, job_run.job_name, {"attempt": job_run.attempt})
         return job_run
 
-    def _attempt(self, job: JSON, job_run: JSON, action_arguments: dict[str, str]) -> JobOutcome:
-        run_id = job_run.get("_WorkflowRunId")
-        if self._stopping(run_id) or job_run["Id"] in self._cancelled:
+    def _attempt(self, job: JSON, job_run: JobRunRecord, action_arguments: dict[str, str]) -> JobOutcome:
+        run_id = job_run.workflow_run_id
+        if self._stopping(run_id) or job_run.id in self._cancelled:
             return JobOutcome(JobRunState.STOPPED, "Job run was stopped before it started.")
         try:
             launch = self._launch(job, job_run, action_arguments)
             with self._lock:
-                job_run.update(JobRunState=JobRunState.RUNNING, LastModifiedOn=time.time(), _RunningOn=time.time())
-                self.store.put_job_run(job_run)
+                job_run.state = JobRunState.RUNNING
+                job_run.last_modified_on = job_run.running_on = time.time()
+                self.store.put_job_run(job_run.to_body())
                 self.store.add_event(
-                    "JobRunStarted", run_id, job["Name"], {"id": job_run["Id"], "attempt": job_run["Attempt"]}
+                    "JobRunStarted", run_id, job["Name"], {"id": job_run.id, "attempt": job_run.attempt}
                 )
             process = self.runner.start(launch)  # outside the lock: spawning must not delay other nodes' hops
             with self._lock:
-                self._handles[job_run["Id"]] = process
-                if self._stopping(run_id) or job_run["Id"] in self._cancelled:
+                self._handles[job_run.id] = process
+                if self._stopping(run_id) or job_run.id in self._cancelled:
                     threading.Thread(target=process.stop, daemon=True).start()
             if job_kind(job["Command"]["Name"]).spark and run_id is not None:
                 self._prewarm_for(run_id)
             return process.wait(launch)
         except Exception as exc:  # the runtime could not start the job (no Java, missing script, ...)
-            log_path = self.logs_dir / "jobs" / f"{job_run['Id']}.log"
+            log_path = self.logs_dir / "jobs" / f"{job_run.id}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
             with log_path.open("a", encoding="utf-8") as log:
                 log.write(f"glueflow: the job run could not start\n{traceback.format_exc()}")
             return JobOutcome(JobRunState.FAILED, f"{type(exc).__name__}: {exc}")
         finally:
-            self._handles.pop(job_run["Id"], None)
+            self._handles.pop(job_run.id, None)
 
-    def _finish_attempt(self, job: JSON, job_run: JSON, outcome: JobOutcome) -> None:
-        now = time.time()
+    def _finish_attempt(self, job: JSON, job_run: JobRunRecord, outcome: JobOutcome) -> None:
         with self._lock:
-            job_run.update(
-                JobRunState=outcome.state,
-                CompletedOn=now,
-                LastModifiedOn=now,
-                ExecutionTime=round(now - job_run.get("_RunningOn", job_run["StartedOn"])),  # time it ran
-            )
-            if outcome.error_message:
-                job_run["ErrorMessage"] = outcome.error_message
-            if cost.capacity(job_run):  # ExecutionTime × workers × DPU of the worker type (or MaxCapacity)
-                job_run["DPUSeconds"] = cost.dpu_seconds(job_run)
+            job_run.finish(JobRunState(outcome.state), time.time(), outcome.error_message)
             with self.store.transaction():
-                self.store.put_job_run(job_run)
+                self.store.put_job_run(job_run.to_body())
                 if outcome.state == JobRunState.SUCCEEDED:
                     self._commit_bookmark(job, job_run)
                 self.store.add_event(
                     "JobRunFinished",
-                    job_run.get("_WorkflowRunId"),
+                    job_run.workflow_run_id,
                     job["Name"],
-                    {"id": job_run["Id"], "state": outcome.state},
+                    {"id": job_run.id, "state": outcome.state},
                 )
             self._changed.notify_all()
 
-    def resolved_arguments(self, job: JSON, job_run: JSON, action_arguments: dict[str, str]) -> dict[str, str]:
+    def resolved_arguments(self, job: JSON, job_run: JobRunRecord, action_arguments: dict[str, str]) -> dict[str, str]:
         """defaults ← action/StartJobRun arguments ← workflow and run ids; non-overridable arguments win."""
         arguments = {**job.get("DefaultArguments", {}), **action_arguments}
         for key in ("--WORKFLOW_NAME", "--WORKFLOW_RUN_ID"):
-            if key in job_run["Arguments"]:
-                arguments[key] = job_run["Arguments"][key]
-        arguments["--JOB_RUN_ID"] = job_run["Id"]
+            if key in job_run.arguments:
+                arguments[key] = job_run.arguments[key]
+        arguments["--JOB_RUN_ID"] = job_run.id
         arguments.update(job.get("NonOverridableArguments", {}))
         return arguments
 
     def _run_dir(self, job_run_id: str) -> Path:
         return self.store.state_dir / "runs" / job_run_id
 
-    def _launch(self, job: JSON, job_run: JSON, action_arguments: dict[str, str]) -> JobLaunch:
+    def _launch(self, job: JSON, job_run: JobRunRecord, action_arguments: dict[str, str]) -> JobLaunch:
         arguments = self.resolved_arguments(job, job_run, action_arguments)
         local = self.s3.translate_arguments(arguments)
         argv = ["--JOB_NAME", job["Name"]]
         for key, value in local.items():
             argv += [key, value]
-        run_dir = self._run_dir(job_run["Id"])
+        run_dir = self._run_dir(job_run.id)
         run_dir.mkdir(parents=True, exist_ok=True)
         option = arguments.get("--job-bookmark-option", "job-bookmark-disable")
         bookmark_in: str | None = None
@@ -257,15 +243,15 @@ class JobRuns(EngineCore):
         }
         kind = job_kind(job["Command"]["Name"])
         return JobLaunch(
-            job_run_id=job_run["Id"],
+            job_run_id=job_run.id,
             kind=kind.name,
             script=self._script_of(job),
             argv=argv,
             env=env,  # type: ignore[arg-type]
             python_path=python_path,
             run_dir=run_dir,
-            log_path=self.logs_dir / "jobs" / f"{job_run['Id']}.log",
-            timeout_seconds=job_run["Timeout"] * self.settings.seconds_per_minute,
+            log_path=self.logs_dir / "jobs" / f"{job_run.id}.log",
+            timeout_seconds=(job_run.timeout or DEFAULT_TIMEOUT_MINUTES) * self.settings.seconds_per_minute,
             catalog=spark_catalog(self.store, self.s3) if kind.spark else {},
             app_name=job["Name"],
             jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in), self.settings.jit)
@@ -285,15 +271,15 @@ class JobRuns(EngineCore):
             f"script of job {job['Name']} not found at {deployed} or {rendered}; run glueflow deploy"
         )
 
-    def _commit_bookmark(self, job: JSON, job_run: JSON) -> None:
+    def _commit_bookmark(self, job: JSON, job_run: JobRunRecord) -> None:
         arguments = {
             **job.get("DefaultArguments", {}),
-            **job_run.get("Arguments", {}),
+            **job_run.arguments,
             **job.get("NonOverridableArguments", {}),
         }
         if arguments.get("--job-bookmark-option") != BOOKMARK_ENABLE:
             return
-        out = self._run_dir(job_run["Id"]) / "bookmark-out.json"
+        out = self._run_dir(job_run.id) / "bookmark-out.json"
         if not out.is_file():
             return
         previous = self.store.bookmark(job["Name"]) or {}
@@ -302,8 +288,8 @@ class JobRuns(EngineCore):
                 "JobName": job["Name"],
                 "Version": previous.get("Version", 0) + 1,
                 "Run": previous.get("Run", 0) + 1,
-                "Attempt": job_run["Attempt"],
-                "RunId": job_run["Id"],
+                "Attempt": job_run.attempt,
+                "RunId": job_run.id,
                 "PreviousRunId": previous.get("RunId", ""),
                 "JobBookmark": out.read_text(encoding="utf-8"),
             }

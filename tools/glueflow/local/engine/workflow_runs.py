@@ -28,6 +28,13 @@ from glueflow.glue import (
 )
 from glueflow.local import errors
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
+from glueflow.local.engine.records import (
+    CrawlRecord,
+    JobRunRecord,
+    WorkflowRunRecord,
+    crawls_in_graph,
+    job_runs_in_graph,
+)
 
 
 def _armed(trigger: JSON, fired: list[str]) -> bool:
@@ -47,12 +54,12 @@ class WorkflowRuns(EngineCore):
         return workflow
 
     def _insert_run_within_capacity(
-        self, workflow: JSON, run: JSON, snapshot: JSON, copied: JSON | None = None
+        self, workflow: JSON, run: WorkflowRunRecord, snapshot: JSON, copied: JSON | None = None
     ) -> None:
         """Record a new run unless the workflow is at MaxConcurrentRuns; the check and the insert are one write
         transaction, so runtimes in other processes on the same state dir cannot overshoot the limit."""
         limit = workflow.get("MaxConcurrentRuns")
-        if not self.store.insert_workflow_run(run, snapshot, copied, max_concurrent=limit):
+        if not self.store.insert_workflow_run(run.to_body(), snapshot, copied, max_concurrent=limit):
             raise errors.concurrent_runs_exceeded(
                 f"Concurrent runs exceeded for workflow: {workflow['Name']} (MaxConcurrentRuns = {limit})"
             )
@@ -69,15 +76,14 @@ class WorkflowRuns(EngineCore):
             if start is None:
                 raise errors.invalid_input(f"Workflow {name} has no start trigger")
             run_id = new_run_id("wr")
-            run = {
-                "Name": name,
-                "WorkflowRunId": run_id,
-                "WorkflowRunProperties": {**workflow.get("DefaultRunProperties", {}), **(properties or {})},
-                "StartedOn": time.time(),
-                "Status": WorkflowRunStatus.RUNNING,
-            }
-            if batch_condition is not None:
-                run["StartingEventBatchCondition"] = batch_condition
+            run = WorkflowRunRecord(
+                name=name,
+                workflow_run_id=run_id,
+                status=WorkflowRunStatus.RUNNING,
+                properties={**workflow.get("DefaultRunProperties", {}), **(properties or {})},
+                started_on=time.time(),
+                starting_event_batch_condition=batch_condition,
+            )
             self._insert_run_within_capacity(workflow, run, {"Triggers": triggers})
             self.store.add_event("WorkflowRunStarted", run_id, None, {"workflow": name})
             self._active[run_id] = 0
@@ -104,7 +110,7 @@ class WorkflowRuns(EngineCore):
         if self._busy_slots >= self.settings.max_parallel:
             return
         snapshot, fired, _ = self.store.workflow_run_extras(run_id)
-        started = {r["JobName"] for r in self.store.job_runs_of_workflow_run(run_id)}
+        started = {JobRunRecord.from_body(r).job_name for r in self.store.job_runs_of_workflow_run(run_id)}
         for trigger in snapshot["Triggers"]:
             if not _armed(trigger, fired):
                 continue
@@ -129,15 +135,14 @@ class WorkflowRuns(EngineCore):
     def _finish_if_idle(self, run_id: str) -> None:
         if self._active.get(run_id, 0) > 0:
             return
-        run = self.store.workflow_run(run_id)
-        if run is None or run["Status"] not in ACTIVE_WORKFLOW_RUN_STATUSES:
+        run = self._run_record(run_id)
+        if run is None or run.status not in ACTIVE_WORKFLOW_RUN_STATUSES:
             return
-        stopping = run["Status"] == WorkflowRunStatus.STOPPING
-        run.update(
-            Status=WorkflowRunStatus.STOPPED if stopping else WorkflowRunStatus.COMPLETED, CompletedOn=time.time()
-        )
-        self.store.update_workflow_run(run)
-        self.store.add_event("WorkflowRunFinished", run_id, None, {"status": run["Status"]})
+        stopping = run.status == WorkflowRunStatus.STOPPING
+        run.status = WorkflowRunStatus.STOPPED if stopping else WorkflowRunStatus.COMPLETED
+        run.completed_on = time.time()
+        self.store.update_workflow_run(run.to_body())
+        self.store.add_event("WorkflowRunFinished", run_id, None, {"status": run.status})
         self._active.pop(run_id, None)
         self._changed.notify_all()
         if self.settings.keep_warm and self._has_spark_job(run_id):
@@ -149,8 +154,8 @@ class WorkflowRuns(EngineCore):
         with self._lock:
             if run_id is not None:
                 self._active[run_id] = self._active.get(run_id, 1) - 1
-                run = self.store.workflow_run(run_id)
-                if run is not None and run["Status"] == WorkflowRunStatus.RUNNING:
+                run = self._run_record(run_id)
+                if run is not None and run.status == WorkflowRunStatus.RUNNING:
                     self._evaluate_triggers(run_id, node, state)
                 self._finish_if_idle(run_id)
             self._changed.notify_all()
@@ -159,28 +164,28 @@ class WorkflowRuns(EngineCore):
         """The latest finished state of each node in a run (copied nodes first, so own runs win)."""
         states: dict[Node, str] = {}
         for job_run in self._job_runs_in_graph(run_id):
-            node = Node(NodeType.JOB, job_run["JobName"])
-            if job_run["JobRunState"] in FINAL_JOB_RUN_STATES:
-                states[node] = job_run["JobRunState"]
+            node = Node(NodeType.JOB, job_run.job_name)
+            if job_run.state in FINAL_JOB_RUN_STATES:
+                states[node] = job_run.state
             else:
                 states.pop(node, None)
         for crawl in self._crawls_in_graph(run_id):
-            node = Node(NodeType.CRAWLER, crawl["CrawlerName"])
-            if crawl["State"] in FINAL_CRAWL_STATES:
-                states[node] = crawl["State"]
+            node = Node(NodeType.CRAWLER, crawl.crawler_name)
+            if crawl.state in FINAL_CRAWL_STATES:
+                states[node] = crawl.state
             else:
                 states.pop(node, None)
         return states
 
-    def _job_runs_in_graph(self, run_id: str) -> list[JSON]:
-        _, _, copied = self.store.workflow_run_extras(run_id)
-        copies = [r for r in (self.store.job_run(i) for i in copied.get("JobRuns", [])) if r]
-        return copies + self.store.job_runs_of_workflow_run(run_id)
+    def _run_record(self, run_id: str) -> WorkflowRunRecord | None:
+        body = self.store.workflow_run(run_id)
+        return WorkflowRunRecord.from_body(body) if body is not None else None
 
-    def _crawls_in_graph(self, run_id: str) -> list[JSON]:
-        _, _, copied = self.store.workflow_run_extras(run_id)
-        copies = [c for c in (self.store.crawl(i) for i in copied.get("Crawls", [])) if c]
-        return copies + self.store.crawls_of_workflow_run(run_id)
+    def _job_runs_in_graph(self, run_id: str) -> list[JobRunRecord]:
+        return job_runs_in_graph(self.store, run_id)
+
+    def _crawls_in_graph(self, run_id: str) -> list[CrawlRecord]:
+        return crawls_in_graph(self.store, run_id)
 
     def _evaluate_triggers(self, run_id: str, node: Node, state: str) -> None:
         """Fire each ACTIVATED conditional trigger of this run that watches `node` and is now satisfied."""
@@ -203,47 +208,47 @@ class WorkflowRuns(EngineCore):
     def stop_workflow_run(self, name: str, run_id: str) -> None:
         with self._lock:
             run = self.workflow_run(name, run_id)
-            if run["Status"] != WorkflowRunStatus.RUNNING:
-                raise errors.illegal_workflow_state(f"Workflow run {run_id} is {run['Status']}, not RUNNING")
-            run["Status"] = WorkflowRunStatus.STOPPING
-            self.store.update_workflow_run(run)
+            if run.status != WorkflowRunStatus.RUNNING:
+                raise errors.illegal_workflow_state(f"Workflow run {run_id} is {run.status}, not RUNNING")
+            run.status = WorkflowRunStatus.STOPPING
+            self.store.update_workflow_run(run.to_body())
             self.store.add_event("WorkflowRunStopping", run_id, None, {})
-            for job_run in self.store.job_runs_of_workflow_run(run_id):
-                if job_run["JobRunState"] in (JobRunState.STARTING, JobRunState.RUNNING, JobRunState.WAITING):
-                    self._stop_handle(job_run["Id"])
-            for crawl in self.store.crawls_of_workflow_run(run_id):
-                if crawl["State"] == CrawlState.RUNNING:
-                    self._cancelled.add(crawl["CrawlId"])
+            for job_run in map(JobRunRecord.from_body, self.store.job_runs_of_workflow_run(run_id)):
+                if job_run.state in (JobRunState.STARTING, JobRunState.RUNNING, JobRunState.WAITING):
+                    self._stop_handle(job_run.id)
+            for crawl in map(CrawlRecord.from_body, self.store.crawls_of_workflow_run(run_id)):
+                if crawl.state == CrawlState.RUNNING:
+                    self._cancelled.add(crawl.crawl_id)
             self._finish_if_idle(run_id)
 
-    def workflow_run(self, name: str, run_id: str) -> JSON:
+    def workflow_run(self, name: str, run_id: str) -> WorkflowRunRecord:
         """The run `run_id` of workflow `name` (EntityNotFoundException if either is unknown)."""
         self._workflow(name)
-        run = self.store.workflow_run(run_id)
-        if run is None or run["Name"] != name:
+        run = self._run_record(run_id)
+        if run is None or run.name != name:
             raise errors.not_found(f"Workflow run not found: {name}/{run_id}")
         return run
 
     def put_run_properties(self, name: str, run_id: str, properties: dict[str, str]) -> None:
         with self._lock:
             run = self.workflow_run(name, run_id)
-            run["WorkflowRunProperties"] = {**run.get("WorkflowRunProperties", {}), **properties}
-            self.store.update_workflow_run(run)
+            run.properties = {**run.properties, **properties}
+            self.store.update_workflow_run(run.to_body())
 
     def resume_workflow_run(self, name: str, run_id: str, node_ids: list[str]) -> tuple[str, list[str]]:
         """A new run of a COMPLETED run: re-run `node_ids` and everything downstream; copy the rest."""
         with self._lock:
             workflow = self._workflow(name)
             previous = self.workflow_run(name, run_id)
-            if previous["Status"] != WorkflowRunStatus.COMPLETED:
+            if previous.status != WorkflowRunStatus.COMPLETED:
                 raise errors.illegal_workflow_state(
-                    f"Only a COMPLETED workflow run can be resumed; run {run_id} is {previous['Status']}"
+                    f"Only a COMPLETED workflow run can be resumed; run {run_id} is {previous.status}"
                 )
             snapshot, fired, _ = self.store.workflow_run_extras(run_id)
             triggers = snapshot["Triggers"]
             job_runs, crawls = self._job_runs_in_graph(run_id), self._crawls_in_graph(run_id)
-            ran = {Node(NodeType.JOB, r["JobName"]) for r in job_runs} | {
-                Node(NodeType.CRAWLER, c["CrawlerName"]) for c in crawls
+            ran = {Node(NodeType.JOB, r.job_name) for r in job_runs} | {
+                Node(NodeType.CRAWLER, c.crawler_name) for c in crawls
             }
             by_id = {n.id: n for n in ran}
             named: list[Node] = []
@@ -258,17 +263,17 @@ class WorkflowRuns(EngineCore):
             roots = [n for n in named if not any(n in graph.downstream([o]) for o in named if o != n)]
             new_id = new_run_id("wr")
             copied = {
-                "JobRuns": [r["Id"] for r in job_runs if Node(NodeType.JOB, r["JobName"]) not in rerun],
-                "Crawls": [c["CrawlId"] for c in crawls if Node(NodeType.CRAWLER, c["CrawlerName"]) not in rerun],
+                "JobRuns": [r.id for r in job_runs if Node(NodeType.JOB, r.job_name) not in rerun],
+                "Crawls": [c.crawl_id for c in crawls if Node(NodeType.CRAWLER, c.crawler_name) not in rerun],
             }
-            run = {
-                "Name": name,
-                "WorkflowRunId": new_id,
-                "PreviousRunId": run_id,
-                "WorkflowRunProperties": dict(previous.get("WorkflowRunProperties", {})),
-                "StartedOn": time.time(),
-                "Status": WorkflowRunStatus.RUNNING,
-            }
+            run = WorkflowRunRecord(
+                name=name,
+                workflow_run_id=new_id,
+                status=WorkflowRunStatus.RUNNING,
+                previous_run_id=run_id,
+                properties=dict(previous.properties),
+                started_on=time.time(),
+            )
             self._insert_run_within_capacity(workflow, run, snapshot, copied)
             self.store.add_event("WorkflowRunResumed", new_id, None, {"previous": run_id, "nodes": node_ids})
             self._active[new_id] = 0
@@ -287,13 +292,13 @@ class WorkflowRuns(EngineCore):
 
     @staticmethod
     def _starting_action(
-        triggers: list[JSON], node: Node, job_runs: list[JSON], crawls: list[JSON]
+        triggers: list[JSON], node: Node, job_runs: list[JobRunRecord], crawls: list[CrawlRecord]
     ) -> tuple[str | None, JSON]:
         """The trigger and action that started `node` in the previous run (its arguments are reused)."""
         if node.type == NodeType.JOB:
-            names = [r.get("TriggerName") for r in job_runs if r["JobName"] == node.name]
+            names = [r.trigger_name for r in job_runs if r.job_name == node.name]
         else:
-            names = [c.get("_TriggerName") for c in crawls if c["CrawlerName"] == node.name]
+            names = [c.trigger_name for c in crawls if c.crawler_name == node.name]
         for trigger in triggers:
             if trigger["Name"] in names:
                 for action in trigger.get("Actions", []):
