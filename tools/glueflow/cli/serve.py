@@ -56,6 +56,9 @@ def command(
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Explicit, because a process started with SIGINT ignored (a `&` job of a non-interactive shell, some CI
+    # runners) inherits SIG_IGN and Python then never raises KeyboardInterrupt: Ctrl-C would not stop serve.
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     if background:  # see local/services/background.py: no event sources, retire when idle
         idle = deployment.settings.background_idle_seconds
         settings = ServeSettings(port=port, scheduler=False, watcher=False, spare_idle_seconds=idle)
