@@ -37,9 +37,8 @@ from glueflow.local.classifiers import (
     _estimate_records,
     _header_names,
     _is_header,
-    _json_type,
+    _json_schema,
     _Sample,
-    merge_columns,
 )
 
 JSON = dict[str, Any]
@@ -164,16 +163,5 @@ def _json(sample: _Sample, size: int, spec: JSON) -> FileSchema | None:
         for value in select(path, document)
         if isinstance(value, dict)
     ]
-    if not records:
-        return None
-    typed = records[:SAMPLE_RECORDS]
-    columns = merge_columns(tuple((k.lower(), _json_type(v)) for k, v in record.items()) for record in typed)
-    return FileSchema(
-        classification="json",
-        compression=sample.compression,
-        columns=columns,
-        size=size,
-        record_count=_estimate_records(len(records), sample, size),
-        average_record_size=sample.sample_bytes // len(records),
-        json_paths=tuple(sorted({key for record in typed for key in record})),
-    )
+    # The records the path selects are typed exactly as the built-in classifier types whole-line records.
+    return _json_schema(records, sample, size) if records else None
