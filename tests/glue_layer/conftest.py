@@ -31,29 +31,6 @@ def local_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[L
     project.close()
 
 
-@pytest.fixture(scope="session")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The shared SparkSession, configured like the local runtime's (getOrCreate: tests/jobs may own it)."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    work = tmp_path_factory.mktemp("spark")
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .appName("glueflow-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.catalogImplementation", "in-memory")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", str(work / "warehouse"))
-        .config("spark.local.dir", str(work / "tmp"))
-        .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-
-
 @pytest.fixture(scope="module")
 def glue(tmp_path_factory: pytest.TempPathFactory, spark: Any) -> Iterator[GlueHarness]:
     """A Glue job environment in this process (see harness.py), shared by a module's tests."""

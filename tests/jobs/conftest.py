@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,30 +15,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = REPO_ROOT / "glue_jobs" / "lib"
 if str(LIBRARY) not in sys.path:
     sys.path.insert(0, str(LIBRARY))
-
-
-@pytest.fixture(scope="session")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The one SparkSession of the test run (start-up is the slow part), configured like the local runtime's."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    work = tmp_path_factory.mktemp("spark")
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .appName("glueflow-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.catalogImplementation", "in-memory")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", str(work / "warehouse"))
-        .config("spark.local.dir", str(work / "tmp"))
-        .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="session")
