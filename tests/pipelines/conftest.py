@@ -1,4 +1,4 @@
-"""Pipeline job-logic fixtures: the shared SparkSession and rendered scripts (from tests/jobs/conftest.py), plus a
+"""Pipeline job-logic fixtures: rendered scripts (from tests/jobs/conftest.py; the SparkSession is tests/conftest.py's), plus a
 local "bucket" layout and a way to run a rendered script's main() in-process under the local job contract."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jobs.conftest import REPO_ROOT, load_script, register_csv_table, rendered, spark  # noqa: F401
+from jobs.conftest import REPO_ROOT, load_script, register_csv_table, rendered  # noqa: F401
 
 SAMPLES = REPO_ROOT / "pipelines" / "sample_data"
 GOLDEN = REPO_ROOT / "tests" / "golden"
