@@ -71,14 +71,17 @@ def read_csv_files(
         df = _read_csv_glue(job, path, columns, transformation_ctx)
     else:
         df = _read_csv_local(job, path, columns, transformation_ctx)
-    if header:
-        from pyspark.sql import functions as F
+    return _without_header_lines(df, columns) if header else df
 
-        is_header = F.lit(True)
-        for name in columns:
-            is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
-        df = df.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
-    return df
+
+def _without_header_lines(df: Any, columns: Sequence[str]) -> Any:
+    """Drops the lines that repeat the header (every column equal to its name); malformed lines are kept."""
+    from pyspark.sql import functions as F
+
+    is_header = F.lit(True)
+    for name in columns:
+        is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
+    return df.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
 
 
 def _string_schema(columns: Sequence[str]) -> Any:
@@ -144,12 +147,7 @@ def csv_lines(frame: Any, columns: Sequence[str], header: bool = True) -> Any:
         F.when(ragged, text).alias(CORRUPT),
         F.input_file_name().alias(SOURCE_FILE),
     )
-    if header:
-        is_header = F.lit(True)
-        for name in columns:
-            is_header = is_header & (F.lower(F.trim(F.col(name))) == name.lower())
-        lines = lines.filter(F.col(CORRUPT).isNotNull() | ~F.coalesce(is_header, F.lit(False)))
-    return lines
+    return _without_header_lines(lines, columns) if header else lines
 
 
 def read_table_lines(job: JobContext, database: str, table: str) -> Any:
