@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from glueflow.glue import JobRunState, job_kind
 from glueflow.local.java import java_home
+from glueflow.local.job_inputs import input_bytes
 from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
@@ -52,6 +53,7 @@ class JobLaunch:
     catalog: dict[str, Any] = field(default_factory=dict)
     app_name: str = "glueflow-job"
     jit: str = "c1"  # c1 | tiered (launcher.JIT_OPTIONS): see choose_jit
+    codegen: bool = True  # False: the job's queries run interpreted (job_inputs.choose_codegen)
 
     @property
     def spark(self) -> bool:
@@ -155,6 +157,7 @@ class JobProcess:
             "catalog": launch.catalog,
             "app_name": launch.app_name,
             "jit": launch.jit,
+            "codegen": launch.codegen,
         }
         assert self.popen.stdin is not None
         try:
@@ -213,27 +216,12 @@ TIERED_INPUT_BYTES = 32 << 20
 
 def choose_jit(paths: list[str], s3_root: Path, processed: set[str], setting: str | None = None) -> str:
     """C1 for small inputs (a spare: starts and warms fastest), full tiered compilation once a job has at least
-    TIERED_INPUT_BYTES to read: it costs ~3 s more at start and saves far more on a long scan (measured by
-    `make bench`). The input is what the job's argument paths under the local buckets hold, less the files a
-    committed bookmark says were processed (a bookmarked rerun reads only the new ones), and less Parquet, which
-    is what jobs write (their outputs sit under the same arguments) and is cheap to scan."""
+    TIERED_INPUT_BYTES to read (job_inputs.input_bytes): it costs ~3 s more at start and saves far more on a long
+    scan (measured by `make bench`)."""
     setting = setting or Settings.from_environ().jit
     if setting in ("c1", "tiered"):
         return setting
-    total = 0
-    root = s3_root.resolve()
-    for value in paths:
-        for part in value.split(","):
-            path = Path(part)
-            if not path.is_absolute() or not path.resolve().is_relative_to(root):
-                continue
-            for file in [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []:
-                if file.suffix == ".parquet" or not file.is_file() or file.resolve().as_uri() in processed:
-                    continue
-                total += file.stat().st_size
-                if total >= TIERED_INPUT_BYTES:
-                    return "tiered"
-    return "c1"
+    return "tiered" if input_bytes(paths, s3_root, processed, TIERED_INPUT_BYTES) >= TIERED_INPUT_BYTES else "c1"
 
 
 def _read_result(path: Path) -> dict[str, Any]:
