@@ -1,17 +1,19 @@
 """The end of a job run on a warm spare: the job's queries run interpreted when its launch says so (small inputs,
 job_inputs.choose_codegen), and once the result is written the spare's JVM is gone and its folder removed, with
-the job's output intact."""
+the job's output intact. A long-lived runtime replaces the taken spare: at once when none is left, and up to
+two spares when the job has ended."""
 
 from __future__ import annotations
 
 import json
-import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from glueflow.glue import JobRunState
+from glueflow.local import jobs
 from glueflow.local.jobs import JobLaunch, JobRunner
 
 pytestmark = pytest.mark.spark
@@ -45,8 +47,17 @@ def _processes_naming(folder: Path) -> list[int]:
     return found
 
 
+def _eventually(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratch(tmp_path: Path) -> None:
-    runner = JobRunner(tmp_path / "processes")
+    runner = JobRunner(tmp_path / "processes", replace_taken=True)
     try:
         runner.prewarm(1)
         spares = tmp_path / "processes" / "spares"
@@ -72,7 +83,10 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
             codegen=False,
         )
         process = runner.start(launch)
+        assert _eventually(lambda: len(runner._spares) == 1), "no spare was left: one replacement starts at once"
         outcome = process.wait(launch)
+        assert _eventually(lambda: len(runner._spares) == jobs.SPARES_KEPT), "topped up when the job ended"
+        replacements = {s.ready_file.name for s in runner._spares}
     finally:
         runner.close()
 
@@ -86,4 +100,4 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
     assert json.loads((launch.run_dir / "result.json").read_text()) == {"ok": True}
     assert not spare_dir.exists()
     assert _processes_naming(spare_dir) == [], "the spare's JVM outlived its job"
-    assert os.listdir(spares) == []
+    assert not any(f.name in replacements for f in spares.glob("ready-*"))  # retired with the runtime

@@ -34,6 +34,7 @@ from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
 REPLACEMENT_NICE = 10
+SPARES_KEPT = 2  # by long-lived runtimes, once their first spare was taken (an idle JVM holds ~0.4 GB)
 _BUFFER_LIMIT = 1 << 20
 
 
@@ -108,6 +109,11 @@ class JobProcess:
 
     def alive(self) -> bool:
         return self.popen.poll() is None
+
+    def ended(self) -> None:
+        """Block until the process and every child holding its output (the JVM) are gone, without reaping it
+        (wait() does, with its timeout)."""
+        self._pump.join()
 
     def _pump_output(self) -> None:
         stream = self.popen.stdout
@@ -318,7 +324,7 @@ class JobRunner:
         self.work_dir = work_dir
         settings = settings or Settings.from_environ()
         self.spare_idle_seconds = spare_idle_seconds
-        # Long-lived runtimes start a replacement the moment a spare is taken, so back-to-back runs find one warm.
+        # Long-lived runtimes keep SPARES_KEPT spares: back-to-back runs find one ready (see start).
         self.replace_taken = replace_taken
         self._lock = threading.Lock()
         self._spares: list[JobProcess] = []
@@ -369,19 +375,30 @@ class JobRunner:
             return spare
 
     def start(self, launch: JobLaunch) -> JobProcess:
-        """Spares are C1-only sessions: a job that wants full tiered compilation gets a fresh process."""
+        """Spares are C1-only sessions: a job that wants full tiered compilation gets a fresh process.
+
+        A long-lived runtime replaces a taken spare when its job ends, so the replacement's warm-up (~5 s of CPU)
+        does not slow the job down on a small machine; the next run meanwhile takes the other spare it keeps.
+        Only when no spare is left does the replacement start at once, so a run that follows finds one warming.
+        """
         process = self._take_spare() if launch.spark and launch.jit == "c1" else None
         if process is not None and self.replace_taken:
-            threading.Thread(target=self._replace, daemon=True).start()
+            with self._lock:
+                left = any(s.alive() for s in self._spares)
+            if not left:
+                threading.Thread(target=self._replace, daemon=True).start()
+            threading.Thread(target=self._replace, args=(process,), daemon=True).start()
         if process is None:
             env = self._environment() if launch.spark else _base_env()
             process = JobProcess(launch.run_dir, spark=False, env=env)
         process.assign(launch)
         return process
 
-    def _replace(self) -> None:
+    def _replace(self, after: JobProcess | None = None) -> None:
+        if after is not None:
+            after.ended()
         with contextlib.suppress(Exception):  # no Java: the next job run reports it
-            self.prewarm(1, nice=REPLACEMENT_NICE)
+            self.prewarm(SPARES_KEPT if after is not None else 1, nice=REPLACEMENT_NICE)
 
     def close(self) -> None:
         with self._lock:
