@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from glueflow.glue import JobRunState, job_kind
+from glueflow.local import hadoop_fs
 from glueflow.local.java import java_home
 from glueflow.local.job_inputs import input_bytes
 from glueflow.settings import VARIABLES, Settings
@@ -253,14 +254,16 @@ def _exit_message(code: int, log_path: Path) -> str:
     return f"{reason}: {lines[-1].strip()}" if lines else reason
 
 
-def cds_archive_path(cache_dir: Path | None = None) -> Path:
-    """Where the Spark class-data-sharing archive for this Java + pyspark lives (a per-user cache)."""
+def cds_archive_path(cache_dir: Path | None = None, fs_jar: str = "") -> Path:
+    """Where the Spark class-data-sharing archive for this Java + pyspark (+ `fs_jar`, on the class path) lives
+    (a per-user cache). An archive only serves the class path it was dumped with."""
     import pyspark
 
     from glueflow.local.launcher import JVM_OPTIONS
 
     cache = cache_dir or Settings.from_environ().cache_dir or Path.home() / ".cache" / "glueflow"
-    key = hashlib.sha256(f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}".encode()).hexdigest()
+    facts = f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}|{fs_jar}"
+    key = hashlib.sha256(facts.encode()).hexdigest()
     return cache / "spark-cds" / f"{key[:16]}.jsa"
 
 
@@ -281,7 +284,7 @@ class CdsBuilder:
             if self._started or not self.enabled:
                 return
             self._started = True
-        archive = cds_archive_path(self.cache_dir)
+        archive = Path(env["GLUEFLOW_SPARK_CDS"])
         if archive.is_file():
             return
         archive.parent.mkdir(parents=True, exist_ok=True)
@@ -331,14 +334,18 @@ class JobRunner:
         self._env: dict[str, str] | None = None
         self._closed = False
         self.cds = CdsBuilder(settings.spark_cds, settings.cache_dir)
+        self.fast_fs = settings.spark_fast_fs
+        self.cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
 
     def _environment(self) -> dict[str, str]:
         """The environment of Spark processes: JAVA_HOME, and the CDS archive once it exists."""
         if self._env is None:
             # SPARK_LOCAL_IP: the driver's ports listen on loopback only (and Spark stops warning about it).
             self._env = {"SPARK_LOCAL_IP": "127.0.0.1", **_base_env(), "JAVA_HOME": str(java_home())}
+            self._env.update(hadoop_fs.environment(self.cache_dir, java_home(), enabled=self.fast_fs))
             if self.cds.enabled:
-                self._env["GLUEFLOW_SPARK_CDS"] = str(cds_archive_path(self.cds.cache_dir))
+                archive = cds_archive_path(self.cds.cache_dir, self._env.get(hadoop_fs.JAR_ENV, ""))
+                self._env["GLUEFLOW_SPARK_CDS"] = str(archive)
                 with contextlib.suppress(OSError):  # e.g. a read-only home: Spark starts without the archive
                     self.cds.ensure(self._env)
         return self._env

@@ -28,6 +28,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from glueflow.local import hadoop_fs
 from glueflow.local.lazy_catalog import LazyCatalog
 
 JVM_OPTIONS = "-XX:+UseSerialGC"
@@ -63,6 +64,7 @@ def build_session(app_name: str, work_dir: Path, extra_java_options: str = "", j
     builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
     for key, value in {
         **SPARK_CONF,
+        **hadoop_fs.spark_conf(os.environ.get(hadoop_fs.JAR_ENV)),  # no forked chmod per file written
         "spark.sql.warehouse.dir": str(work_dir / "spark-warehouse"),
         "spark.local.dir": str(work_dir / "spark-tmp"),
         "spark.driver.extraJavaOptions": java_options,
