@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 # Below this input a query is cheaper interpreted than compiled: Spark compiles each new plan's generated Java
-# with Janino (tens of milliseconds per stage under the C1-only JIT of a spare), which a few MB of rows never
-# earns back. Measured with the map_purchases plan (text columns, casts, quarantine reasons, a Parquet write):
-# at 0.8 MB interpreted is faster, at 4 MB compiled and interpreted are even, above it compiled wins.
-CODEGEN_INPUT_BYTES = 4 << 20
+# with Janino, which under a spare's C1-only JIT costs ~0.9 s of CPU for the map_purchases plan (text columns,
+# casts, quarantine reasons, a Parquet write), while interpreting costs ~0.4 s of CPU more per MB of CSV. Measured
+# with that plan, JVM+driver CPU time, compiled vs interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs
+# 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB 11.3 vs 19.0-19.5 s. Break-even ~2 MB.
+CODEGEN_INPUT_BYTES = 2 << 20
 # Spark's settings for "no generated code": no whole-stage fusion, and interpreted projections and predicates.
 NO_CODEGEN_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
