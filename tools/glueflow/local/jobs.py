@@ -35,8 +35,7 @@ from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
 REPLACEMENT_NICE = 10
-SPARES_KEPT = 3  # by long-lived runtimes, once their first spare was taken (an idle JVM holds ~0.4 GB)
-JOBS_RUNNING = "jobs-running"  # in the spares folder while a job process runs: spares pause their warm-up
+SPARES_KEPT = 2  # by long-lived runtimes, once their first spare was taken (an idle JVM holds ~0.4 GB)
 _BUFFER_LIMIT = 1 << 20
 
 
@@ -334,10 +333,6 @@ class JobRunner:
         self._spares: list[JobProcess] = []
         self._env: dict[str, str] | None = None
         self._closed = False
-        self._running = 0  # job processes whose job has not ended
-        self._topping_up = False
-        self.jobs_running = work_dir / "spares" / JOBS_RUNNING
-        self.jobs_running.unlink(missing_ok=True)  # left by a runtime killed while a job ran
         self.cds = CdsBuilder(settings.spark_cds, settings.cache_dir)
         self.fast_fs = settings.spark_fast_fs
         self.cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
@@ -389,10 +384,9 @@ class JobRunner:
     def start(self, launch: JobLaunch) -> JobProcess:
         """Spares are C1-only sessions: a job that wants full tiered compilation gets a fresh process.
 
-        A long-lived runtime replaces a taken spare when its job ends, topping up to SPARES_KEPT one at a time,
-        so back-to-back runs find a ready spare and a replacement's warm-up (~5 s of CPU) does not slow the job
-        down on a small machine: spares also pause their warm-up while a job runs (launcher.warm_up). Only when
-        no spare is left does a replacement start at once, so a run that follows finds one warming.
+        A long-lived runtime replaces a taken spare when its job ends, so the replacement's warm-up (~5 s of CPU)
+        does not slow the job down on a small machine; the next run meanwhile takes the other spare it keeps.
+        Only when no spare is left does the replacement start at once, so a run that follows finds one warming.
         """
         process = self._take_spare() if launch.spark and launch.jit == "c1" else None
         if process is not None and self.replace_taken:
@@ -400,59 +394,18 @@ class JobRunner:
                 left = any(s.alive() for s in self._spares)
             if not left:
                 threading.Thread(target=self._replace, daemon=True).start()
-        taken = process is not None
+            threading.Thread(target=self._replace, args=(process,), daemon=True).start()
         if process is None:
             env = self._environment() if launch.spark else _base_env()
             process = JobProcess(launch.run_dir, spark=False, env=env)
-        self._job_started()
         process.assign(launch)
-        threading.Thread(target=self._job_ended, args=(process, taken), daemon=True).start()
         return process
 
-    def _job_started(self) -> None:
-        with self._lock:
-            self._running += 1
-            if self._running == 1:
-                with contextlib.suppress(OSError):
-                    self.jobs_running.parent.mkdir(parents=True, exist_ok=True)
-                    self.jobs_running.touch()
-
-    def _job_ended(self, process: JobProcess, taken: bool) -> None:
-        process.ended()
-        with self._lock:
-            self._running -= 1
-            if self._running == 0:
-                self.jobs_running.unlink(missing_ok=True)
-            top_up = taken and self.replace_taken and not self._topping_up and not self._closed
-            self._topping_up = self._topping_up or top_up
-        if top_up:
-            self._top_up()
-
-    def _top_up(self) -> None:
-        """Start spares one at a time until SPARES_KEPT are alive: each waits for the previous to be ready."""
-        try:
-            while True:
-                with self._lock:
-                    alive = [s for s in self._spares if s.alive()]
-                    if self._closed or len(alive) >= SPARES_KEPT:
-                        return
-                warming = next((s for s in alive if not s.ready), None)
-                if warming is not None:
-                    while warming in self._spares and warming.alive() and not warming.ready and not self._closed:
-                        time.sleep(0.2)
-                    continue
-                if not self._replace(count=len(alive) + 1):
-                    return
-        finally:
-            with self._lock:
-                self._topping_up = False
-
-    def _replace(self, count: int = 1) -> bool:
-        try:
-            self.prewarm(count, nice=REPLACEMENT_NICE)
-            return True
-        except Exception:  # no Java: the next job run reports it
-            return False
+    def _replace(self, after: JobProcess | None = None) -> None:
+        if after is not None:
+            after.ended()
+        with contextlib.suppress(Exception):  # no Java: the next job run reports it
+            self.prewarm(SPARES_KEPT if after is not None else 1, nice=REPLACEMENT_NICE)
 
     def close(self) -> None:
         with self._lock:

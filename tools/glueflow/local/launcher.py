@@ -78,21 +78,9 @@ def _job_waiting() -> bool:
     return bool(select.select([sys.stdin], [], [], 0)[0])
 
 
-PAUSE_LIMIT_SECONDS = 120.0
-
-
-def pause_while_jobs_run(marker: Path | None, limit: float = PAUSE_LIMIT_SECONDS) -> None:
-    """Wait while `marker` (the runtime's jobs-running file) exists: on a small machine a spare's warm-up would
-    slow the job running beside it. A job assigned to this spare ends the pause, and so does `limit`."""
-    deadline = time.monotonic() + limit
-    while marker is not None and marker.exists() and not _job_waiting() and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
-def warm_up(spark: Any, work_dir: Path, pause_marker: Path | None = None) -> None:
+def warm_up(spark: Any, work_dir: Path) -> None:
     """Exercise what jobs use first (CSV with a header, casts, a Parquet write and read) so those classes are
-    loaded and compiled before a job arrives. A job that arrives meanwhile cuts the warm-up short; each step
-    waits while other jobs run (pause_while_jobs_run)."""
+    loaded and compiled before a job arrives. A job that arrives meanwhile cuts the warm-up short."""
     source = work_dir / "warm-up.csv"
     source.write_text("id,amount,flag\n1,1.5,true\n2,2.5,false\n", encoding="utf-8")
     target = str(work_dir / "warm-up.parquet")
@@ -111,7 +99,6 @@ def warm_up(spark: Any, work_dir: Path, pause_marker: Path | None = None) -> Non
         _import_boto3,
     ]
     for step in steps:
-        pause_while_jobs_run(pause_marker)
         if _job_waiting():
             return
         step()
@@ -319,7 +306,7 @@ def main(argv: list[str]) -> None:
         started = time.time()
         spark = build_session("glueflow-job", work_dir)
         session_ready = time.time()
-        warm_up(spark, work_dir, ready_file.parent / "jobs-running")  # jobs.JOBS_RUNNING
+        warm_up(spark, work_dir)
         if not _job_waiting():  # taken while warming: the runtime already removed its ready file
             ready_file.write_text(str(time.time()), encoding="utf-8")
         print(
