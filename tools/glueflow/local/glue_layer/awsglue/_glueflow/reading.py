@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from awsglue._glueflow import bookmarks, catalog, paths
@@ -76,6 +77,35 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
 
 
 def _widest_line(spark: Any, files: list[str], separator: str) -> int:
+    """The field count of the widest line (separators counted, quotes ignored) over `files`."""
+    if any(Path(f).suffix.lower() in _SPARK_ONLY_CODECS for f in files):
+        return _widest_line_spark(spark, files, separator)
+    return max((_widest_in_file(Path(f), separator.encode("utf-8")) for f in files), default=0)
+
+
+# Hadoop's text reader decompresses by suffix; Python opens these two itself, Spark reads the others.
+_PYTHON_CODECS = {".gz": "gzip", ".bz2": "bz2"}
+_SPARK_ONLY_CODECS = (".deflate", ".lz4", ".snappy", ".zst")
+
+
+def _widest_in_file(path: Path, separator: bytes) -> int:
+    """Hand-written rather than a Spark query: a scan of the raw bytes costs a tenth of a second for a million
+    lines where a Spark job over the same text costs seconds. Lines end at \n, \r\n or \r, as for Hadoop's
+    LineRecordReader; a file without lines counts 0 (Spark's max over no rows)."""
+    import importlib
+
+    codec = _PYTHON_CODECS.get(path.suffix.lower())
+    opener = importlib.import_module(codec).open if codec else open
+    widest, carry = 0, b""
+    with opener(path, "rb") as stream:
+        while chunk := stream.read(1 << 22):
+            lines = (carry + chunk).replace(b"\r", b"\n").split(b"\n")
+            carry = lines.pop()
+            widest = max(widest, max((line.count(separator) for line in lines), default=-1) + 1)
+    return max(widest, carry.count(separator) + 1) if carry else widest
+
+
+def _widest_line_spark(spark: Any, files: list[str], separator: str) -> int:
     from pyspark.sql import functions as F
 
     counts = spark.read.text(files).select(F.size(F.split(F.col("value"), _regex_literal(separator))).alias("n"))
