@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from awsglue._glueflow import bookmarks, catalog, paths
+from awsglue._glueflow import bookmarks, catalog, csv_text, paths
 from awsglue._glueflow.unsupported import unsupported
 
 TEXT_FORMATS = ("csv", "json")
@@ -59,15 +58,20 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
     if schema is not None:
         return reader.schema(schema).csv(files)
     # Glue's CSV reader types numbers and booleans; dates and timestamps stay strings until a mapping casts them.
-    inferred = reader.option("inferSchema", "true").option("prefersDate", "false").csv(files)
     from pyspark.sql.types import DateType, StringType, StructField, StructType, TimestampNTZType, TimestampType
 
-    fields = [
-        StructField(f"col{i}" if not header else f.name, f.dataType, True)
-        if not isinstance(f.dataType, (DateType, TimestampType, TimestampNTZType))
-        else StructField(f"col{i}" if not header else f.name, StringType(), True)
-        for i, f in enumerate(inferred.schema.fields)
-    ]
+    text_width = None if header else _all_text_width(reader, files, options)
+    if text_width is not None:
+        # Every column infers as text: Spark's inference pass (a full parse of every file) would say the same.
+        fields = [StructField(f"col{i}", StringType(), True) for i in range(text_width)]
+    else:
+        inferred = reader.option("inferSchema", "true").option("prefersDate", "false").csv(files)
+        fields = [
+            StructField(f"col{i}" if not header else f.name, f.dataType, True)
+            if not isinstance(f.dataType, (DateType, TimestampType, TimestampNTZType))
+            else StructField(f"col{i}" if not header else f.name, StringType(), True)
+            for i, f in enumerate(inferred.schema.fields)
+        ]
     if not header:
         # Glue's reader gives a line with more fields than the first extra columns (colN…); Spark's width comes
         # from the first line only. The widest line (separators counted, quotes ignored) sets the width.
@@ -76,33 +80,29 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
     return reader.schema(StructType(fields)).csv(files)
 
 
+def _all_text_width(reader: Any, files: list[str], options: Mapping[str, Any]) -> int | None:
+    """The column count of a header-less, single-line-record read when every column is text on some file's first
+    line (so the inference pass can be skipped: see csv_text.text_columns), else None. The count is Spark's: the
+    fields of its first line (a one-line read, no inference)."""
+    if _truthy(options.get("multiLine", False)) or not csv_text.python_readable(files):
+        return None
+    found = csv_text.text_columns(
+        files,
+        str(options.get("separator", ",")),
+        str(options.get("quoteChar", '"')),
+        str(options.get("escaper") or "\\"),  # Spark's default escape character
+    )
+    if not found:
+        return None
+    width = len(reader.csv(files).columns)
+    return width if all(i in found for i in range(width)) else None
+
+
 def _widest_line(spark: Any, files: list[str], separator: str) -> int:
     """The field count of the widest line (separators counted, quotes ignored) over `files`."""
-    if any(Path(f).suffix.lower() in _SPARK_ONLY_CODECS for f in files):
-        return _widest_line_spark(spark, files, separator)
-    return max((_widest_in_file(Path(f), separator.encode("utf-8")) for f in files), default=0)
-
-
-# Hadoop's text reader decompresses by suffix; Python opens these two itself, Spark reads the others.
-_PYTHON_CODECS = {".gz": "gzip", ".bz2": "bz2"}
-_SPARK_ONLY_CODECS = (".deflate", ".lz4", ".snappy", ".zst")
-
-
-def _widest_in_file(path: Path, separator: bytes) -> int:
-    """Hand-written rather than a Spark query: a scan of the raw bytes costs a tenth of a second for a million
-    lines where a Spark job over the same text costs seconds. Lines end at \n, \r\n or \r, as for Hadoop's
-    LineRecordReader; a file without lines counts 0 (Spark's max over no rows)."""
-    import importlib
-
-    codec = _PYTHON_CODECS.get(path.suffix.lower())
-    opener = importlib.import_module(codec).open if codec else open
-    widest, carry = 0, b""
-    with opener(path, "rb") as stream:
-        while chunk := stream.read(1 << 22):
-            lines = (carry + chunk).replace(b"\r", b"\n").split(b"\n")
-            carry = lines.pop()
-            widest = max(widest, max((line.count(separator) for line in lines), default=-1) + 1)
-    return max(widest, carry.count(separator) + 1) if carry else widest
+    if csv_text.python_readable(files):
+        return csv_text.widest_line(files, separator)
+    return _widest_line_spark(spark, files, separator)
 
 
 def _widest_line_spark(spark: Any, files: list[str], separator: str) -> int:
