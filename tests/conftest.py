@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from glueflow.local import hadoop_fs
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Commands under test run their own runtime, not a background one that would outlive the test (its own tests
 # turn it back on).
@@ -32,7 +34,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The one SparkSession of the test run (start-up is the slow part), configured like the local runtime's."""
     pyspark_sql = pytest.importorskip("pyspark.sql")
     work = tmp_path_factory.mktemp("spark")
-    session = (
+    builder = (
         pyspark_sql.SparkSession.builder.master("local[2]")
         .appName("glueflow-tests")
         .config("spark.ui.enabled", "false")
@@ -44,8 +46,20 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         .config("spark.sql.warehouse.dir", str(work / "warehouse"))
         .config("spark.local.dir", str(work / "tmp"))
         .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-        .getOrCreate()
     )
+    for key, value in hadoop_fs.spark_conf(_fast_file_system_jar()).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+def _fast_file_system_jar() -> str | None:
+    """glueflow's local FileSystem, as job processes get it (tests/local/test_hadoop_fs.py tests it)."""
+    from glueflow.local.java import java_home
+    from glueflow.settings import Settings
+
+    settings = Settings.from_environ()
+    cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
+    return hadoop_fs.environment(cache_dir, java_home(), enabled=settings.spark_fast_fs).get(hadoop_fs.JAR_ENV)

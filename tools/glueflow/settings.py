@@ -41,7 +41,12 @@ VARIABLES = {
     ),
     "jit": Variable("GLUEFLOW_JIT", "c1 | tiered | auto (default): the JIT of a Spark job's JVM"),
     "spark_cds": Variable("GLUEFLOW_SPARK_CDS", "off: no Spark class-data-sharing archive (default on)"),
-    "cache_dir": Variable("GLUEFLOW_CACHE_DIR", "per-user cache (the CDS archive); default ~/.cache/glueflow"),
+    "spark_fast_fs": Variable(
+        "GLUEFLOW_SPARK_FAST_FS", "off: Hadoop's own local FileSystem (a forked chmod per file written; default on)"
+    ),
+    "cache_dir": Variable(
+        "GLUEFLOW_CACHE_DIR", "per-user cache (the CDS archive, the local FileSystem jar); default ~/.cache/glueflow"
+    ),
     "terraform_bin": Variable("TERRAFORM_BIN", "the Terraform to run; default: the bundled one"),
     "tf_plugin_cache_dir": Variable("TF_PLUGIN_CACHE_DIR", "provider cache; default build/.terraform-plugin-cache"),
     "checkov": Variable("GLUEFLOW_CHECKOV", "the checkov executable; default .venv-checkov/bin/checkov"),
@@ -57,6 +62,7 @@ class Settings:
     background_idle_seconds: float = 900.0
     jit: str = "auto"
     spark_cds: bool = True
+    spark_fast_fs: bool = True
     cache_dir: Path | None = None
     terraform_bin: str | None = None
     tf_plugin_cache_dir: Path | None = None
@@ -78,6 +84,7 @@ class Settings:
             background_idle_seconds=_seconds(get("background_idle_seconds"), VARIABLES["background_idle_seconds"]),
             jit=get("jit").lower() or "auto",
             spark_cds=get("spark_cds").lower() != "off",
+            spark_fast_fs=get("spark_fast_fs").lower() != "off",
             cache_dir=Path(get("cache_dir")) if get("cache_dir") else Path.home() / ".cache" / "glueflow",
             terraform_bin=get("terraform_bin") or None,
             tf_plugin_cache_dir=Path(get("tf_plugin_cache_dir")) if get("tf_plugin_cache_dir") else None,

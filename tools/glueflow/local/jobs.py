@@ -28,11 +28,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from glueflow.glue import JobRunState, job_kind
+from glueflow.local import hadoop_fs
 from glueflow.local.java import java_home
+from glueflow.local.job_inputs import input_bytes
 from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
 REPLACEMENT_NICE = 10
+SPARES_KEPT = 2  # by long-lived runtimes, once their first spare was taken (an idle JVM holds ~0.4 GB)
 _BUFFER_LIMIT = 1 << 20
 
 
@@ -52,6 +55,7 @@ class JobLaunch:
     catalog: dict[str, Any] = field(default_factory=dict)
     app_name: str = "glueflow-job"
     jit: str = "c1"  # c1 | tiered (launcher.JIT_OPTIONS): see choose_jit
+    codegen: bool = True  # False: the job's queries run interpreted (job_inputs.choose_codegen)
 
     @property
     def spark(self) -> bool:
@@ -107,6 +111,11 @@ class JobProcess:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
+    def ended(self) -> None:
+        """Block until the process and every child holding its output (the JVM) are gone, without reaping it
+        (wait() does, with its timeout)."""
+        self._pump.join()
+
     def _pump_output(self) -> None:
         stream = self.popen.stdout
         assert stream is not None
@@ -155,6 +164,7 @@ class JobProcess:
             "catalog": launch.catalog,
             "app_name": launch.app_name,
             "jit": launch.jit,
+            "codegen": launch.codegen,
         }
         assert self.popen.stdin is not None
         try:
@@ -213,27 +223,12 @@ TIERED_INPUT_BYTES = 32 << 20
 
 def choose_jit(paths: list[str], s3_root: Path, processed: set[str], setting: str | None = None) -> str:
     """C1 for small inputs (a spare: starts and warms fastest), full tiered compilation once a job has at least
-    TIERED_INPUT_BYTES to read: it costs ~3 s more at start and saves far more on a long scan (measured by
-    `make bench`). The input is what the job's argument paths under the local buckets hold, less the files a
-    committed bookmark says were processed (a bookmarked rerun reads only the new ones), and less Parquet, which
-    is what jobs write (their outputs sit under the same arguments) and is cheap to scan."""
+    TIERED_INPUT_BYTES to read (job_inputs.input_bytes): it costs ~3 s more at start and saves far more on a long
+    scan (measured by `make bench`)."""
     setting = setting or Settings.from_environ().jit
     if setting in ("c1", "tiered"):
         return setting
-    total = 0
-    root = s3_root.resolve()
-    for value in paths:
-        for part in value.split(","):
-            path = Path(part)
-            if not path.is_absolute() or not path.resolve().is_relative_to(root):
-                continue
-            for file in [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []:
-                if file.suffix == ".parquet" or not file.is_file() or file.resolve().as_uri() in processed:
-                    continue
-                total += file.stat().st_size
-                if total >= TIERED_INPUT_BYTES:
-                    return "tiered"
-    return "c1"
+    return "tiered" if input_bytes(paths, s3_root, processed, TIERED_INPUT_BYTES) >= TIERED_INPUT_BYTES else "c1"
 
 
 def _read_result(path: Path) -> dict[str, Any]:
@@ -259,14 +254,16 @@ def _exit_message(code: int, log_path: Path) -> str:
     return f"{reason}: {lines[-1].strip()}" if lines else reason
 
 
-def cds_archive_path(cache_dir: Path | None = None) -> Path:
-    """Where the Spark class-data-sharing archive for this Java + pyspark lives (a per-user cache)."""
+def cds_archive_path(cache_dir: Path | None = None, fs_jar: str = "") -> Path:
+    """Where the Spark class-data-sharing archive for this Java + pyspark (+ `fs_jar`, on the class path) lives
+    (a per-user cache). An archive only serves the class path it was dumped with."""
     import pyspark
 
     from glueflow.local.launcher import JVM_OPTIONS
 
     cache = cache_dir or Settings.from_environ().cache_dir or Path.home() / ".cache" / "glueflow"
-    key = hashlib.sha256(f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}".encode()).hexdigest()
+    facts = f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}|{fs_jar}"
+    key = hashlib.sha256(facts.encode()).hexdigest()
     return cache / "spark-cds" / f"{key[:16]}.jsa"
 
 
@@ -287,7 +284,7 @@ class CdsBuilder:
             if self._started or not self.enabled:
                 return
             self._started = True
-        archive = cds_archive_path(self.cache_dir)
+        archive = Path(env["GLUEFLOW_SPARK_CDS"])
         if archive.is_file():
             return
         archive.parent.mkdir(parents=True, exist_ok=True)
@@ -330,21 +327,25 @@ class JobRunner:
         self.work_dir = work_dir
         settings = settings or Settings.from_environ()
         self.spare_idle_seconds = spare_idle_seconds
-        # Long-lived runtimes start a replacement the moment a spare is taken, so back-to-back runs find one warm.
+        # Long-lived runtimes keep SPARES_KEPT spares: back-to-back runs find one ready (see start).
         self.replace_taken = replace_taken
         self._lock = threading.Lock()
         self._spares: list[JobProcess] = []
         self._env: dict[str, str] | None = None
         self._closed = False
         self.cds = CdsBuilder(settings.spark_cds, settings.cache_dir)
+        self.fast_fs = settings.spark_fast_fs
+        self.cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
 
     def _environment(self) -> dict[str, str]:
         """The environment of Spark processes: JAVA_HOME, and the CDS archive once it exists."""
         if self._env is None:
             # SPARK_LOCAL_IP: the driver's ports listen on loopback only (and Spark stops warning about it).
             self._env = {"SPARK_LOCAL_IP": "127.0.0.1", **_base_env(), "JAVA_HOME": str(java_home())}
+            self._env.update(hadoop_fs.environment(self.cache_dir, java_home(), enabled=self.fast_fs))
             if self.cds.enabled:
-                self._env["GLUEFLOW_SPARK_CDS"] = str(cds_archive_path(self.cds.cache_dir))
+                archive = cds_archive_path(self.cds.cache_dir, self._env.get(hadoop_fs.JAR_ENV, ""))
+                self._env["GLUEFLOW_SPARK_CDS"] = str(archive)
                 with contextlib.suppress(OSError):  # e.g. a read-only home: Spark starts without the archive
                     self.cds.ensure(self._env)
         return self._env
@@ -381,19 +382,30 @@ class JobRunner:
             return spare
 
     def start(self, launch: JobLaunch) -> JobProcess:
-        """Spares are C1-only sessions: a job that wants full tiered compilation gets a fresh process."""
+        """Spares are C1-only sessions: a job that wants full tiered compilation gets a fresh process.
+
+        A long-lived runtime replaces a taken spare when its job ends, so the replacement's warm-up (~5 s of CPU)
+        does not slow the job down on a small machine; the next run meanwhile takes the other spare it keeps.
+        Only when no spare is left does the replacement start at once, so a run that follows finds one warming.
+        """
         process = self._take_spare() if launch.spark and launch.jit == "c1" else None
         if process is not None and self.replace_taken:
-            threading.Thread(target=self._replace, daemon=True).start()
+            with self._lock:
+                left = any(s.alive() for s in self._spares)
+            if not left:
+                threading.Thread(target=self._replace, daemon=True).start()
+            threading.Thread(target=self._replace, args=(process,), daemon=True).start()
         if process is None:
             env = self._environment() if launch.spark else _base_env()
             process = JobProcess(launch.run_dir, spark=False, env=env)
         process.assign(launch)
         return process
 
-    def _replace(self) -> None:
+    def _replace(self, after: JobProcess | None = None) -> None:
+        if after is not None:
+            after.ended()
         with contextlib.suppress(Exception):  # no Java: the next job run reports it
-            self.prewarm(1, nice=REPLACEMENT_NICE)
+            self.prewarm(SPARES_KEPT if after is not None else 1, nice=REPLACEMENT_NICE)
 
     def close(self) -> None:
         with self._lock:

@@ -19,6 +19,7 @@ import os
 import runpy
 import select
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -27,6 +28,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from glueflow.local import hadoop_fs
 from glueflow.local.lazy_catalog import LazyCatalog
 
 JVM_OPTIONS = "-XX:+UseSerialGC"
@@ -62,6 +64,7 @@ def build_session(app_name: str, work_dir: Path, extra_java_options: str = "", j
     builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
     for key, value in {
         **SPARK_CONF,
+        **hadoop_fs.spark_conf(os.environ.get(hadoop_fs.JAR_ENV)),  # no forked chmod per file written
         "spark.sql.warehouse.dir": str(work_dir / "spark-warehouse"),
         "spark.local.dir": str(work_dir / "spark-tmp"),
         "spark.driver.extraJavaOptions": java_options,
@@ -163,6 +166,16 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(result), encoding="utf-8")
 
 
+def _without_codegen(spark: Any) -> None:
+    """Small inputs run interpreted (job_inputs.choose_codegen), unless GLUEFLOW_SPARK_CONF says otherwise."""
+    from glueflow.local.job_inputs import NO_CODEGEN_CONF
+
+    chosen = json.loads(os.environ.get("GLUEFLOW_SPARK_CONF", "{}"))
+    for key, value in NO_CODEGEN_CONF.items():
+        if key not in chosen:
+            spark.conf.set(key, value)
+
+
 def _install_glue_layer(spark: bool) -> None:
     """glueflow's local `awsglue` (glueflow/local/glue_layer) on the job's path: only here, never on AWS, where
     Glue's own library is used. Spark jobs also get `SparkContext()` returning the session built above."""
@@ -192,6 +205,8 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
                 from glueflow.local.s3_mount import mount_buckets
 
                 mount_buckets(spark, Path(os.environ["GLUEFLOW_S3_ROOT"]))
+            if not spec.get("codegen", True):
+                _without_codegen(spark)
             register_databases(spark, spec["catalog"])
             LazyCatalog(spark, spec["catalog"], _register_table).install()  # tables: on first use
         _install_glue_layer(spec["spark"])
@@ -211,6 +226,31 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
         return 1
     _write_result(spec["result_file"], {"ok": True})
     return 0
+
+
+def spark_dirs(spec: dict[str, Any], spare_dir: Path | None) -> list[Path]:
+    """What the job's JVM leaves behind that no one reads once it is gone: a spare's own folder (its warm-up
+    files, scratch space and the warehouse of its in-memory catalog), or the run's Spark scratch space."""
+    return [spare_dir] if spare_dir is not None else [Path(spec["cwd"]) / "spark-tmp"]
+
+
+def end_jvm(scratch: list[Path]) -> None:
+    """Kill the job's JVM and remove its scratch folders, once the result file is written.
+
+    Its graceful shutdown (stopping the SparkContext, then its shutdown hooks deleting spark.local.dir) took
+    ~0.4 s after every job, and the job run could not end before it: the JVM holds the log pipe open. Nothing
+    is lost by skipping it: the job's writes are committed (or failed) by now, and what the hooks would delete
+    is removed here. A launcher killed (-9) before this point leaves the JVM to exit on its gateway pipe's EOF.
+    """
+    context = sys.modules.get("pyspark.context")
+    gateway = getattr(getattr(context, "SparkContext", None), "_gateway", None)
+    process = getattr(gateway, "proc", None)
+    if process is not None:
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait(timeout=10)
+    for folder in scratch:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def build_cds_archive(archive: Path) -> None:
@@ -259,6 +299,7 @@ def main(argv: list[str]) -> None:
         return
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     spark = None
+    work_dir: Path | None = None
     if len(argv) > 2 and argv[1] == "--spark":
         ready_file = Path(argv[2])
         work_dir = Path(tempfile.mkdtemp(prefix="spare-", dir=ready_file.parent))
@@ -275,12 +316,15 @@ def main(argv: list[str]) -> None:
             flush=True,
         )
     line = sys.stdin.readline()
-    if not line:
-        os._exit(0)  # the runtime retired this spare without a job
-    code = run_job(json.loads(line), spark)
+    if not line:  # the runtime retired this spare without a job
+        end_jvm([work_dir] if work_dir is not None else [])
+        os._exit(0)
+    spec = json.loads(line)
+    code = run_job(spec, spark)
     sys.stdout.flush()
     sys.stderr.flush()
-    # The JVM exits by itself when our gateway pipe closes; skipping interpreter shutdown saves a second.
+    end_jvm(spark_dirs(spec, work_dir))
+    # Skipping interpreter shutdown saves a second: nothing of the job is left to flush.
     os._exit(code)
 
 

@@ -5,7 +5,8 @@ A script builds its own paths (`f"s3://{bucket}/output/"`), so translating job a
 URI authority, i.e. per bucket: `fs.viewfs.mounttable.<bucket>.linkFallback = file://<state>/s3/<bucket>` sends
 every path of the bucket to its folder. `linkFallback` and not `linkMergeSlash`: with a merge-slash root the
 committer's `_temporary` paths were resolved against the view's home directory (`/user/<name>`), outside the
-bucket; with a fallback every absolute path keeps its own location. No Java of ours is needed, so a bare JRE works.
+bucket; with a fallback every absolute path keeps its own location. Only Hadoop's own classes are needed here,
+so a bare JRE works.
 
 A bucket without a folder has no mount table, so Hadoop fails with "Could not initialize target File System for
 URI : s3://<bucket>/" — the local form of S3's NoSuchBucket.
@@ -22,12 +23,13 @@ SCHEMES = ("s3", "s3a", "s3n")
 _VIEW_FS = "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme"
 
 
-def hadoop_settings(s3_root: Path) -> dict[str, str]:
-    """The Hadoop settings that mount every bucket folder under `s3_root` on s3://, s3a:// and s3n://."""
+def hadoop_settings(s3_root: Path, file_system: str | None = None) -> dict[str, str]:
+    """The Hadoop settings that mount every bucket folder under `s3_root` on s3://, s3a:// and s3n://, whose
+    folders are opened with `file_system` (a checksummed local FileSystem class; default Hadoop's own)."""
     settings = {f"fs.{scheme}.impl": _VIEW_FS for scheme in SCHEMES}
     settings.update({f"fs.{scheme}.impl.disable.cache": "true" for scheme in SCHEMES})
     # The view opens its targets (file://) by scheme; a plain LocalFileSystem keeps Hadoop's checksummed writes.
-    settings["fs.viewfs.overload.scheme.target.file.impl"] = "org.apache.hadoop.fs.LocalFileSystem"
+    settings["fs.viewfs.overload.scheme.target.file.impl"] = file_system or "org.apache.hadoop.fs.LocalFileSystem"
     # core-default.xml names S3A's own committer for s3a:// outputs; its classes are not in Spark's jars, and the
     # classic FileOutputCommitter is what a local filesystem wants anyway.
     settings["mapreduce.outputcommitter.factory.scheme.s3a"] = (
@@ -48,6 +50,7 @@ def mount_buckets(spark: Any, s3_root: Path) -> None:
     """
     jvm = spark.sparkContext._jvm
     configuration = spark.sparkContext._jsc.hadoopConfiguration()
-    for key, value in hadoop_settings(s3_root).items():
+    file_system = configuration.get("fs.file.impl")  # glueflow's (hadoop_fs.py) when the session has it
+    for key, value in hadoop_settings(s3_root, file_system).items():
         configuration.set(key, value)
         jvm.java.lang.System.setProperty(f"spark.hadoop.{key}", value)

@@ -20,6 +20,7 @@ from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
 from glueflow.local.engine.records import JobRunRecord
+from glueflow.local.job_inputs import choose_codegen, input_paths
 from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
 
 BOOKMARK_ENABLE = "job-bookmark-enable"
@@ -242,6 +243,8 @@ class JobRuns(EngineCore):
             "AWS_SESSION_TOKEN": None,
         }
         kind = job_kind(job["Command"]["Name"])
+        catalog = spark_catalog(self.store, self.s3) if kind.spark else {}
+        inputs, processed = input_paths(local.values(), catalog), _processed_files(bookmark_in)
         return JobLaunch(
             job_run_id=job_run.id,
             kind=kind.name,
@@ -252,11 +255,10 @@ class JobRuns(EngineCore):
             run_dir=run_dir,
             log_path=self.logs_dir / "jobs" / f"{job_run.id}.log",
             timeout_seconds=(job_run.timeout or DEFAULT_TIMEOUT_MINUTES) * self.settings.seconds_per_minute,
-            catalog=spark_catalog(self.store, self.s3) if kind.spark else {},
+            catalog=catalog,
             app_name=job["Name"],
-            jit=choose_jit(list(local.values()), self.s3.root, _processed_files(bookmark_in), self.settings.jit)
-            if kind.spark
-            else "c1",
+            jit=choose_jit(inputs, self.s3.root, processed, self.settings.jit) if kind.spark else "c1",
+            codegen=choose_codegen(inputs, self.s3.root, processed) if kind.spark else True,
         )
 
     def _script_of(self, job: JSON) -> Path:

@@ -1,0 +1,58 @@
+"""What a Spark job run will read, before it starts: its argument paths and the tables of the catalog databases its
+arguments name, less Parquet and bookmarked files; small inputs run without generated code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glueflow.local import job_inputs, jobs
+
+
+@pytest.fixture
+def s3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(job_inputs, "CODEGEN_INPUT_BYTES", 1000)
+    monkeypatch.setattr(jobs, "TIERED_INPUT_BYTES", 2000)
+    raw = tmp_path / "s3" / "raw"
+    for table in ("orders", "customers"):
+        (raw / table).mkdir(parents=True)
+        for index in range(3):
+            (raw / table / f"part-{index}.csv").write_text("x" * 400)
+    (raw / "orders" / "old.parquet").write_text("x" * 5000)
+    return tmp_path / "s3"
+
+
+def _catalog(s3: Path) -> dict[str, object]:
+    return {
+        "databases": ["sales", "crm"],
+        "tables": [
+            {"database": "sales", "name": "orders", "location": str(s3 / "raw" / "orders"), "partitions": []},
+            {"database": "crm", "name": "customers", "location": str(s3 / "raw" / "customers"), "partitions": []},
+        ],
+    }
+
+
+def test_the_tables_of_databases_an_argument_names_are_inputs(s3: Path) -> None:
+    paths = job_inputs.input_paths(["sales", str(s3 / "processed" / "out")], _catalog(s3))
+    assert paths == ["sales", str(s3 / "processed" / "out"), str(s3 / "raw" / "orders")]
+    assert job_inputs.input_bytes(paths, s3, set(), limit=10**9) == 1200  # three CSVs; Parquet does not count
+    assert job_inputs.choose_codegen(paths, s3, set()) is True
+    assert jobs.choose_jit(paths, s3, set(), "auto") == "c1"
+    both = job_inputs.input_paths(["sales", "crm"], _catalog(s3))
+    assert jobs.choose_jit(both, s3, set(), "auto") == "tiered"  # 2400 bytes
+
+
+def test_small_or_bookmarked_inputs_run_without_codegen_and_outside_paths_do_not_count(
+    s3: Path, tmp_path: Path
+) -> None:
+    orders = s3 / "raw" / "orders"
+    assert job_inputs.choose_codegen([str(orders / "part-0.csv")], s3, set()) is False
+    processed = {(orders / f"part-{i}.csv").resolve().as_uri() for i in (0, 1)}
+    assert job_inputs.choose_codegen([str(orders)], s3, processed) is False  # one new file to read
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "big.csv").write_text("x" * 5000)
+    assert job_inputs.choose_codegen([str(outside), "--not-a-path", "sales"], s3, set()) is False
+    listed = f"{orders / 'part-0.csv'},{orders / 'part-1.csv'},{orders / 'part-2.csv'}"
+    assert job_inputs.choose_codegen([listed], s3, set()) is True  # comma-separated paths count each

@@ -1,0 +1,62 @@
+"""How much a Spark job run will read, before it starts: what picks its JIT (jobs.choose_jit) and whether its
+queries are compiled to Java code (choose_codegen).
+
+The input is what the run's argument paths under the local buckets hold, plus the locations of the catalog
+tables in the databases its arguments name (a stock Glue script reads `--DATABASE_NAME`'s tables), less the
+files a committed bookmark says were processed (a bookmarked rerun reads only the new ones), and less Parquet,
+which is what jobs write (their outputs sit under the same arguments and tables) and is cheap to scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+# Below this input a query is cheaper interpreted than compiled: Spark compiles each new plan's generated Java
+# with Janino, which under a spare's C1-only JIT costs ~0.9 s of CPU for the map_purchases plan (text columns,
+# casts, quarantine reasons, a Parquet write), while interpreting costs ~0.4 s of CPU more per MB of CSV. Measured
+# with that plan, JVM+driver CPU time, compiled vs interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs
+# 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB 11.3 vs 19.0-19.5 s. Break-even ~2 MB.
+CODEGEN_INPUT_BYTES = 2 << 20
+# Spark's settings for "no generated code": no whole-stage fusion, and interpreted projections and predicates.
+NO_CODEGEN_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+
+
+def input_paths(arguments: Iterable[str], catalog: dict[str, Any]) -> list[str]:
+    """The run's (local, translated) argument values, plus the locations of the catalog tables (and their
+    partitions) in the databases that an argument names."""
+    paths = list(arguments)
+    named = set(paths)
+    for table in catalog.get("tables", []):
+        if table.get("database") in named:
+            paths.append(table["location"])
+            paths += [p["location"] for p in table.get("partitions", [])]
+    return paths
+
+
+def input_bytes(paths: Iterable[str], s3_root: Path, processed: set[str], limit: int) -> int:
+    """Bytes of the non-Parquet files under `paths` (comma-separated lists too; those inside the local buckets
+    only) not in `processed`, counted until `limit` is reached (a large input is not walked to its end)."""
+    total = 0
+    root = s3_root.resolve()
+    seen: set[Path] = set()
+    for part in (part for value in paths for part in value.split(",")):
+        path = Path(part.removeprefix("file://"))
+        if not path.is_absolute() or not path.resolve().is_relative_to(root):
+            continue
+        for file in [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []:
+            if file in seen or file.suffix == ".parquet" or not file.is_file():
+                continue
+            seen.add(file)
+            if file.resolve().as_uri() in processed:
+                continue
+            total += file.stat().st_size
+            if total >= limit:
+                return total
+    return total
+
+
+def choose_codegen(paths: Iterable[str], s3_root: Path, processed: set[str]) -> bool:
+    """Whether the run's queries get generated code: not for inputs under CODEGEN_INPUT_BYTES (see above)."""
+    return input_bytes(paths, s3_root, processed, CODEGEN_INPUT_BYTES) >= CODEGEN_INPUT_BYTES
