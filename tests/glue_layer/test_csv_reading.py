@@ -57,7 +57,11 @@ def test_header_less_csv_widens_to_the_widest_line_and_types_numbers(layer: Any,
     folder.mkdir()
     (folder / "a.csv").write_text("1,2.5,true\n2,3.0,false\n")
     (folder / "b.csv").write_text("3,4.5,true,extra,more\n")
+    threshold = "spark.sql.sources.parallelPartitionDiscovery.threshold"
+    spark.conf.set(threshold, "7")
     df = reading.read_format(spark, sorted(str(p) for p in folder.iterdir()), "csv", {"withHeader": False})
+    assert spark.conf.get(threshold) == "7"  # listing on the driver was for the read only
+    spark.conf.unset(threshold)
     assert df.columns == ["col0", "col1", "col2", "col3", "col4"]
     assert [f.dataType.simpleString() for f in df.schema.fields] == ["int", "double", "boolean", "string", "string"]
     rows = sorted(tuple(r) for r in df.collect())
@@ -75,6 +79,8 @@ CASES = {
     "numbers": ["0x1p3,1e5,2d,NaN,Infinity,-Inf,TRUE\nq,q,q,q,q,q,q\n"],
     # A quoted first line is not split by hand.
     "quoted": ['"a,b",c\n1,2\n'],
+    # First lines of different widths: the width is the one Spark reads, from the largest file's first line.
+    "widths": ["a,b\n1,2\n", "c,d,e\n3,4,5\n6,7,8\n"],
 }
 
 
@@ -94,7 +100,7 @@ def test_types_equal_spark_inference_whether_or_not_the_pass_is_skipped(
     df = reading.read_format(spark, files, "csv", {"withHeader": False})
     assert [f.dataType.simpleString() for f in df.schema.fields][: len(expected)] == expected
     skipped = reading._all_text_width(spark.read, files, {}) is not None
-    assert skipped == (case in ("headers", "spread")), case
+    assert skipped == (case in ("headers", "spread", "widths")), case
     if case == "headers":
         assert sorted(tuple(r) for r in df.collect())[0] == ("007", "2", "1.50", "true")  # the text as written
 

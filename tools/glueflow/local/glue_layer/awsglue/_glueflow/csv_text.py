@@ -61,12 +61,17 @@ def widest_line(files: list[str], separator: str) -> int:
     return widest
 
 
+# Java's String.trim: what Spark's CSV reader strips before it calls a line blank.
+_JAVA_BLANK = bytes(range(33))
+
+
 def _first_line(path: Path) -> str:
+    """The first line that is not blank (Spark's CSV reader skips blank lines), decoded as Spark does."""
     with _open(path) as stream:
         for lines in _lines(stream):
             for line in lines:
-                if line.strip():
-                    return line.decode("utf-8", errors="replace")
+                if line.strip(_JAVA_BLANK):
+                    return line.decode("utf-8", errors="replace").removeprefix("\ufeff")
     return ""
 
 
@@ -77,15 +82,25 @@ def _is_text(value: str) -> bool:
     return bool(bare) and bare.lower() not in ("true", "false") and not _MAYBE_NUMBER.fullmatch(bare.replace(",", ""))
 
 
-def text_columns(files: list[str], separator: str, quote: str, escape: str) -> set[int]:
-    """The positions that hold text (see _is_text) on the first non-blank line of some file. Type inference
-    joins every value's type and text absorbs all others, so such a column infers as text whatever the other
-    lines hold. Lines with a quote or escape character are skipped: only a plain split is sure to tokenize as
-    Spark's parser does."""
+def first_lines(files: list[str], separator: str, quote: str, escape: str) -> tuple[set[int], int | None]:
+    """(the positions that hold text (see _is_text) on the first non-blank line of some file, the field count all
+    those lines share or None when they differ or one could not be split).
+
+    Type inference joins every value's type and text absorbs all others, so a column with text on any line infers
+    as text whatever the other lines hold. Spark takes the width of a header-less read from one first line (of
+    the largest file); when all first lines have the same width, that is it. Lines with a quote or escape
+    character are not split: only a plain split is sure to tokenize as Spark's parser does."""
     found: set[int] = set()
+    widths: set[int | None] = set()
     for file in files:
         line = _first_line(Path(file))
-        if (quote and quote in line) or (escape and escape in line):
+        if not line:
             continue
-        found.update(i for i, value in enumerate(line.split(separator)) if _is_text(value))
-    return found
+        if (quote and quote in line) or (escape and escape in line):
+            widths.add(None)
+            continue
+        values = line.split(separator)
+        widths.add(len(values))
+        found.update(i for i, value in enumerate(values) if _is_text(value))
+    width = widths.pop() if len(widths) == 1 else None
+    return found, width

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from awsglue._glueflow import bookmarks, catalog, csv_text, paths
@@ -25,12 +26,32 @@ def read_format(spark: Any, files: list[str], fmt: str, format_options: Mapping[
     local = _files_or_empty(files)
     if not local:
         return _empty(spark, schema)
-    if fmt == "csv":
-        return _read_csv(spark, local, format_options, schema)
-    if fmt == "json":
-        return _read_json(spark, local, format_options, schema)
-    reader = spark.read
-    return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
+    with _listing_on_driver(spark):
+        if fmt == "csv":
+            return _read_csv(spark, local, format_options, schema)
+        if fmt == "json":
+            return _read_json(spark, local, format_options, schema)
+        reader = spark.read
+        return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
+
+
+_LISTING_THRESHOLD = "spark.sql.sources.parallelPartitionDiscovery.threshold"
+
+
+@contextmanager
+def _listing_on_driver(spark: Any) -> Iterator[None]:
+    """Spark lists more than 32 input paths (a bookmarked read names every new file) with a Spark job, which costs
+    a second or two per DataFrame here; the layer's inputs are local files, which the driver stats in
+    milliseconds. The session's setting is restored afterwards."""
+    previous = spark.conf.get(_LISTING_THRESHOLD, None)
+    spark.conf.set(_LISTING_THRESHOLD, str(2**31 - 1))
+    try:
+        yield
+    finally:
+        if previous is None:
+            spark.conf.unset(_LISTING_THRESHOLD)
+        else:
+            spark.conf.set(_LISTING_THRESHOLD, previous)
 
 
 def _empty(spark: Any, schema: Any) -> Any:
@@ -82,11 +103,11 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
 
 def _all_text_width(reader: Any, files: list[str], options: Mapping[str, Any]) -> int | None:
     """The column count of a header-less, single-line-record read when every column is text on some file's first
-    line (so the inference pass can be skipped: see csv_text.text_columns), else None. The count is Spark's: the
-    fields of its first line (a one-line read, no inference)."""
+    line (so the inference pass can be skipped: see csv_text.first_lines), else None. The count is Spark's: the
+    fields of its first line, read by Spark only when the files' first lines do not all agree."""
     if _truthy(options.get("multiLine", False)) or not csv_text.python_readable(files):
         return None
-    found = csv_text.text_columns(
+    found, width = csv_text.first_lines(
         files,
         str(options.get("separator", ",")),
         str(options.get("quoteChar", '"')),
@@ -94,7 +115,8 @@ def _all_text_width(reader: Any, files: list[str], options: Mapping[str, Any]) -
     )
     if not found:
         return None
-    width = len(reader.csv(files).columns)
+    if width is None:
+        width = len(reader.csv(files).columns)
     return width if all(i in found for i in range(width)) else None
 
 
