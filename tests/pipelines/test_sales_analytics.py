@@ -138,3 +138,12 @@ def test_rerun_without_bookmarks_rewrites_the_same_outputs(spark: Any, layout: d
         money=("total_spent", "avg_order_value"),
     )
     assert before == [tuple(r) for r in _duckdb_outputs(layout["sales"])["daily_sales"]]
+
+
+def test_an_invalid_customer_line_fails_the_run_before_any_output(spark: Any, layout: dict, local_job: Any) -> None:
+    with (layout["customers"] / "customer_data.csv").open("a", encoding="utf-8") as handle:
+        handle.write(",Nameless,n@example.com,2024-01-01,active\n")
+    job = local_job("sales_analytics", "process_sales")
+    with pytest.raises(ValueError, match=r"have invalid lines: \['customer_id is missing'\]"):
+        job.run(_arguments(layout))
+    assert not layout["output"].exists() and not layout["quarantine"].exists()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from awsglue._glueflow import bookmarks, catalog, paths
+from awsglue._glueflow import bookmarks, catalog, csv_text, paths
 from awsglue._glueflow.unsupported import unsupported
 
 TEXT_FORMATS = ("csv", "json")
@@ -25,12 +26,32 @@ def read_format(spark: Any, files: list[str], fmt: str, format_options: Mapping[
     local = _files_or_empty(files)
     if not local:
         return _empty(spark, schema)
-    if fmt == "csv":
-        return _read_csv(spark, local, format_options, schema)
-    if fmt == "json":
-        return _read_json(spark, local, format_options, schema)
-    reader = spark.read
-    return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
+    with _listing_on_driver(spark):
+        if fmt == "csv":
+            return _read_csv(spark, local, format_options, schema)
+        if fmt == "json":
+            return _read_json(spark, local, format_options, schema)
+        reader = spark.read
+        return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
+
+
+_LISTING_THRESHOLD = "spark.sql.sources.parallelPartitionDiscovery.threshold"
+
+
+@contextmanager
+def _listing_on_driver(spark: Any) -> Iterator[None]:
+    """Spark lists more than 32 input paths (a bookmarked read names every new file) with a Spark job, which costs
+    a second or two per DataFrame here; the layer's inputs are local files, which the driver stats in
+    milliseconds. The session's setting is restored afterwards."""
+    previous = spark.conf.get(_LISTING_THRESHOLD, None)
+    spark.conf.set(_LISTING_THRESHOLD, str(2**31 - 1))
+    try:
+        yield
+    finally:
+        if previous is None:
+            spark.conf.unset(_LISTING_THRESHOLD)
+        else:
+            spark.conf.set(_LISTING_THRESHOLD, previous)
 
 
 def _empty(spark: Any, schema: Any) -> Any:
@@ -58,15 +79,20 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
     if schema is not None:
         return reader.schema(schema).csv(files)
     # Glue's CSV reader types numbers and booleans; dates and timestamps stay strings until a mapping casts them.
-    inferred = reader.option("inferSchema", "true").option("prefersDate", "false").csv(files)
     from pyspark.sql.types import DateType, StringType, StructField, StructType, TimestampNTZType, TimestampType
 
-    fields = [
-        StructField(f"col{i}" if not header else f.name, f.dataType, True)
-        if not isinstance(f.dataType, (DateType, TimestampType, TimestampNTZType))
-        else StructField(f"col{i}" if not header else f.name, StringType(), True)
-        for i, f in enumerate(inferred.schema.fields)
-    ]
+    text_width = None if header else _all_text_width(reader, files, options)
+    if text_width is not None:
+        # Every column infers as text: Spark's inference pass (a full parse of every file) would say the same.
+        fields = [StructField(f"col{i}", StringType(), True) for i in range(text_width)]
+    else:
+        inferred = reader.option("inferSchema", "true").option("prefersDate", "false").csv(files)
+        fields = [
+            StructField(f"col{i}" if not header else f.name, f.dataType, True)
+            if not isinstance(f.dataType, (DateType, TimestampType, TimestampNTZType))
+            else StructField(f"col{i}" if not header else f.name, StringType(), True)
+            for i, f in enumerate(inferred.schema.fields)
+        ]
     if not header:
         # Glue's reader gives a line with more fields than the first extra columns (colN…); Spark's width comes
         # from the first line only. The widest line (separators counted, quotes ignored) sets the width.
@@ -75,7 +101,33 @@ def _read_csv(spark: Any, files: list[str], options: Mapping[str, Any], schema: 
     return reader.schema(StructType(fields)).csv(files)
 
 
+def _all_text_width(reader: Any, files: list[str], options: Mapping[str, Any]) -> int | None:
+    """The column count of a header-less, single-line-record read when every column is text on some file's first
+    line (so the inference pass can be skipped: see csv_text.first_lines), else None. The count is Spark's: the
+    fields of its first line, read by Spark only when the files' first lines do not all agree."""
+    if _truthy(options.get("multiLine", False)) or not csv_text.python_readable(files):
+        return None
+    found, width = csv_text.first_lines(
+        files,
+        str(options.get("separator", ",")),
+        str(options.get("quoteChar", '"')),
+        str(options.get("escaper") or "\\"),  # Spark's default escape character
+    )
+    if not found:
+        return None
+    if width is None:
+        width = len(reader.csv(files).columns)
+    return width if all(i in found for i in range(width)) else None
+
+
 def _widest_line(spark: Any, files: list[str], separator: str) -> int:
+    """The field count of the widest line (separators counted, quotes ignored) over `files`."""
+    if csv_text.python_readable(files):
+        return csv_text.widest_line(files, separator)
+    return _widest_line_spark(spark, files, separator)
+
+
+def _widest_line_spark(spark: Any, files: list[str], separator: str) -> int:
     from pyspark.sql import functions as F
 
     counts = spark.read.text(files).select(F.size(F.split(F.col("value"), _regex_literal(separator))).alias("n"))
