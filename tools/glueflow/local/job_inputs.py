@@ -1,5 +1,5 @@
 """How much a Spark job run will read, before it starts: what picks its JIT (jobs.choose_jit) and whether its
-queries are compiled to Java code (choose_codegen).
+queries get whole-stage generated code (choose_codegen).
 
 The input is what the run's argument paths under the local buckets hold, plus the locations of the catalog
 tables in the databases its arguments name (a stock Glue script reads `--DATABASE_NAME`'s tables), less the
@@ -13,14 +13,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-# Below this input a query is cheaper interpreted than compiled: Spark compiles each new plan's generated Java
-# with Janino, which under a spare's C1-only JIT costs ~0.9 s of CPU for the map_purchases plan (text columns,
-# casts, quarantine reasons, a Parquet write), while interpreting costs ~0.4 s of CPU more per MB of CSV. Measured
-# with that plan, JVM+driver CPU time, compiled vs interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs
-# 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB 11.3 vs 19.0-19.5 s. Break-even ~2 MB.
+# Below this input a query is cheaper without whole-stage code generation: Spark compiles each new plan's fused
+# Java with Janino, which under a spare's C1-only JIT costs more than it saves on small data. Measured with the
+# map_purchases plan (text columns, casts, quarantine reasons, a Parquet write), JVM+driver CPU time, compiled vs
+# fully interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB
+# 11.3 vs 19.0-19.5 s. Break-even ~2 MB. Fully interpreted (`factoryMode=NO_CODEGEN`) saved ~0.4 s more on the
+# 5-row script, but it is Spark's testing mode and breaks typed decoding (`spark.catalog.listTables()` fails with
+# "argument type mismatch"), so expressions keep Spark's default: compiled, interpreted if compiling fails.
 CODEGEN_INPUT_BYTES = 2 << 20
-# Spark's settings for "no generated code": no whole-stage fusion, and interpreted projections and predicates.
-NO_CODEGEN_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+SMALL_INPUT_CONF = {"spark.sql.codegen.wholeStage": "false"}
 
 
 def input_paths(arguments: Iterable[str], catalog: dict[str, Any]) -> list[str]:
