@@ -13,14 +13,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-# Below this input a query is cheaper interpreted than compiled: Spark compiles each new plan's generated Java
-# with Janino, which under a spare's C1-only JIT costs ~0.9 s of CPU for the map_purchases plan (text columns,
-# casts, quarantine reasons, a Parquet write), while interpreting costs ~0.4 s of CPU more per MB of CSV. Measured
-# with that plan, JVM+driver CPU time, compiled vs interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs
-# 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB 11.3 vs 19.0-19.5 s. Break-even ~2 MB.
+# Below this input a query is cheaper without whole-stage code generation: Spark compiles each new plan's fused
+# Java with Janino, which under a spare's C1-only JIT costs more than it saves on small data. Measured with the
+# map_purchases plan (text columns, casts, quarantine reasons, a Parquet write), JVM+driver CPU seconds, compiled
+# vs not compiled at all (factoryMode NO_CODEGEN too): 5 rows 7.6-8.1 vs 6.8-7.0 s (no CDS archive, loaded
+# machine); 1.1 MB 8.2-9.1 vs 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB 11.3 vs 19.0-19.5 s: break-even ~2 MB.
+# Only whole-stage fusion is turned off: at 5 rows on a warm session that saves as much (1.55 s of CPU compiled,
+# 1.42-1.43 s without fusion, 1.39-1.42 s with nothing compiled), and factoryMode=NO_CODEGEN breaks Spark's own
+# interpreted decoding of catalog objects (`spark.catalog.listTables`: "argument type mismatch").
 CODEGEN_INPUT_BYTES = 2 << 20
-# Spark's settings for "no generated code": no whole-stage fusion, and interpreted projections and predicates.
-NO_CODEGEN_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+NO_CODEGEN_CONF = {"spark.sql.codegen.wholeStage": "false"}
 
 
 def input_paths(arguments: Iterable[str], catalog: dict[str, Any]) -> list[str]:

@@ -55,7 +55,7 @@ class JobLaunch:
     catalog: dict[str, Any] = field(default_factory=dict)
     app_name: str = "glueflow-job"
     jit: str = "c1"  # c1 | tiered (launcher.JIT_OPTIONS): see choose_jit
-    codegen: bool = True  # False: the job's queries run interpreted (job_inputs.choose_codegen)
+    codegen: bool = True  # False: no whole-stage code generation (job_inputs.choose_codegen)
 
     @property
     def spark(self) -> bool:

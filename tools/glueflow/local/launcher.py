@@ -176,7 +176,8 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
 
 
 def _without_codegen(spark: Any) -> None:
-    """Small inputs run interpreted (job_inputs.choose_codegen), unless GLUEFLOW_SPARK_CONF says otherwise."""
+    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), unless GLUEFLOW_SPARK_CONF
+    says otherwise."""
     from glueflow.local.job_inputs import NO_CODEGEN_CONF
 
     chosen = json.loads(os.environ.get("GLUEFLOW_SPARK_CONF", "{}"))
