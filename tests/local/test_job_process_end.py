@@ -95,7 +95,7 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
     assert "warm spare" in launch.log_path.read_text().splitlines()[0]
     assert json.loads((out / "conf.json").read_text()) == {
         "spark.sql.codegen.wholeStage": "false",
-        "spark.sql.codegen.factoryMode": "FALLBACK",  # Spark's default: expressions still compile
+        "spark.sql.codegen.factoryMode": "FALLBACK",  # Spark's default: NO_CODEGEN breaks catalog.listTables()
         "databases": ["default"],  # the spare's warm-up left none of its own
     }
     assert len(list((out / "data").glob("part-*.parquet"))) == 1 and (out / "data" / "_SUCCESS").is_file()

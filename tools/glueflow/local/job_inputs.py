@@ -1,5 +1,5 @@
 """How much a Spark job run will read, before it starts: what picks its JIT (jobs.choose_jit) and whether its
-queries are compiled to Java code (choose_codegen).
+queries get whole-stage generated code (choose_codegen).
 
 The input is what the run's argument paths under the local buckets hold, plus the locations of the catalog
 tables in the databases its arguments name (a stock Glue script reads `--DATABASE_NAME`'s tables), less the
@@ -15,14 +15,13 @@ from typing import Any
 
 # Below this input a query is cheaper without whole-stage code generation: Spark compiles each new plan's fused
 # Java with Janino, which under a spare's C1-only JIT costs more than it saves on small data. Measured with the
-# map_purchases plan (text columns, casts, quarantine reasons, a Parquet write), JVM+driver CPU seconds, compiled
-# vs not compiled at all (factoryMode NO_CODEGEN too): 5 rows 7.6-8.1 vs 6.8-7.0 s (no CDS archive, loaded
-# machine); 1.1 MB 8.2-9.1 vs 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB 11.3 vs 19.0-19.5 s: break-even ~2 MB.
-# Only whole-stage fusion is turned off: at 5 rows on a warm session that saves as much (1.55 s of CPU compiled,
-# 1.42-1.43 s without fusion, 1.39-1.42 s with nothing compiled), and factoryMode=NO_CODEGEN breaks Spark's own
-# interpreted decoding of catalog objects (`spark.catalog.listTables`: "argument type mismatch").
+# map_purchases plan (text columns, casts, quarantine reasons, a Parquet write), JVM+driver CPU time, compiled vs
+# fully interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB
+# 11.3 vs 19.0-19.5 s. Break-even ~2 MB. Fully interpreted (`factoryMode=NO_CODEGEN`) saved ~0.4 s more on the
+# 5-row script, but it is Spark's testing mode and breaks typed decoding (`spark.catalog.listTables()` fails with
+# "argument type mismatch"), so expressions keep Spark's default: compiled, interpreted if compiling fails.
 CODEGEN_INPUT_BYTES = 2 << 20
-NO_CODEGEN_CONF = {"spark.sql.codegen.wholeStage": "false"}
+SMALL_INPUT_CONF = {"spark.sql.codegen.wholeStage": "false"}
 
 
 def input_paths(arguments: Iterable[str], catalog: dict[str, Any]) -> list[str]:

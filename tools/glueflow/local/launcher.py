@@ -176,12 +176,12 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
 
 
 def _without_codegen(spark: Any) -> None:
-    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), unless GLUEFLOW_SPARK_CONF
-    says otherwise."""
-    from glueflow.local.job_inputs import NO_CODEGEN_CONF
+    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), unless
+    GLUEFLOW_SPARK_CONF says otherwise."""
+    from glueflow.local.job_inputs import SMALL_INPUT_CONF
 
     chosen = json.loads(os.environ.get("GLUEFLOW_SPARK_CONF", "{}"))
-    for key, value in NO_CODEGEN_CONF.items():
+    for key, value in SMALL_INPUT_CONF.items():
         if key not in chosen:
             spark.conf.set(key, value)
 
