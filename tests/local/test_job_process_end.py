@@ -1,7 +1,7 @@
-"""The end of a job run on a warm spare: the job's queries run interpreted when its launch says so (small inputs,
-job_inputs.choose_codegen), and once the result is written the spare's JVM is gone and its folder removed, with
-the job's output intact. A long-lived runtime replaces the taken spare: at once when none is left, and up to
-two spares when the job has ended."""
+"""The end of a job run on a warm spare: the job's queries run without whole-stage code generation when its
+launch says so (small inputs, job_inputs.choose_codegen), and once the result is written the spare's JVM is gone
+and its folder removed, with the job's output intact. A long-lived runtime replaces the taken spare: at once when
+none is left, and up to two spares when the job has ended."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ spark = SparkSession.builder.getOrCreate()
 out = sys.argv[sys.argv.index("--OUT") + 1]
 spark.createDataFrame([(1, "a"), (2, "b")], "id INT, name STRING").coalesce(1).write.parquet(out + "/data")
 conf = {k: spark.conf.get(k) for k in ("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode")}
+conf["databases"] = sorted(d.name for d in spark.catalog.listDatabases())
 with open(out + "/conf.json", "w") as handle:
     json.dump(conf, handle)
 """
@@ -95,6 +96,7 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
     assert json.loads((out / "conf.json").read_text()) == {
         "spark.sql.codegen.wholeStage": "false",
         "spark.sql.codegen.factoryMode": "FALLBACK",  # Spark's default: NO_CODEGEN breaks catalog.listTables()
+        "databases": ["default"],  # the spare's warm-up left none of its own
     }
     assert len(list((out / "data").glob("part-*.parquet"))) == 1 and (out / "data" / "_SUCCESS").is_file()
     assert json.loads((launch.run_dir / "result.json").read_text()) == {"ok": True}

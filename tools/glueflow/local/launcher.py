@@ -95,6 +95,7 @@ def warm_up(spark: Any, work_dir: Path) -> None:
             .write.mode("overwrite")
             .parquet(target)
         ),
+        lambda: _warm_up_ddl(spark),
         lambda: spark.read.parquet(target).count(),
         # The awsglue layer's CSV read infers types, and it (like glueflow_lib's catalog calls) imports boto3:
         # both cost a job ~1 s when first met, so a spare meets them before its job does.
@@ -105,6 +106,14 @@ def warm_up(spark: Any, work_dir: Path) -> None:
         if _job_waiting():
             return
         step()
+
+
+def _warm_up_ddl(spark: Any) -> None:
+    """The DDL every job's set-up runs (register_databases): after the other steps, creating four databases still
+    took a job 0.17-0.18 s met cold and 0.06-0.10 s warmed (2 loaded cores). Dropped again: the job sees only its
+    catalog's databases."""
+    spark.sql("CREATE DATABASE IF NOT EXISTS `glueflow_warm_up`")
+    spark.sql("DROP DATABASE IF EXISTS `glueflow_warm_up`")
 
 
 def _import_boto3() -> None:
