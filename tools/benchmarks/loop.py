@@ -2,7 +2,8 @@
 
 In a copy of the project (its specs and job templates; the repo is never edited) with a fresh state dir:
 - cold: the first run, no runtime up (it starts the background runtime);
-- warm: the job template edited, then a run once the runtime holds a ready Spark spare (`--repeat` times);
+- warm: the job template edited, then a run once the runtime has settled (a Spark spare ready, none still
+  warming: the next run of the day; `--repeat` times);
 - back to back: runs started the moment the previous one exits, each after an edit (`--repeat` times);
 - the same back to back against a foreground `glueflow serve` (`serve`).
 The runtime is stopped (`glueflow serve --stop`) at the end.
@@ -67,9 +68,14 @@ class Loop:
         return seconds
 
     def wait_for_spare(self, timeout: float = 300) -> None:
+        """Until the runtime is settled, as before a user's next run some time later: at least one spare ready and
+        none still warming (every spare's folder has its ready file), so a warm run competes with nothing."""
         spares = self.state / "processes" / "spares"
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not any(spares.glob("ready-*")):
+        while time.monotonic() < deadline:
+            ready = len(list(spares.glob("ready-*")))
+            if ready and ready >= len(list(spares.glob("spare-*"))):
+                return
             time.sleep(0.1)
 
 
