@@ -69,14 +69,30 @@ class Loop:
 
     def wait_for_spare(self, timeout: float = 300) -> None:
         """Until the runtime is settled, as before a user's next run some time later: at least one spare ready and
-        none still warming (every spare's folder has its ready file), so a warm run competes with nothing."""
+        none still warming or running a job (every live spare process's ready file exists), so a warm run competes
+        with nothing."""
         spares = self.state / "processes" / "spares"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            ready = len(list(spares.glob("ready-*")))
-            if ready and ready >= len(list(spares.glob("spare-*"))):
+            if any(spares.glob("ready-*")) and all(Path(f).exists() for f in _live_spare_ready_files(spares)):
                 return
             time.sleep(0.1)
+
+
+def _live_spare_ready_files(spares: Path) -> list[str]:
+    """The ready-file paths named on the command lines of live spare processes (`launcher --spark <file>`) of
+    this state dir (Linux /proc; elsewhere none, so only "one spare ready" is waited for)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"glueflow.local.launcher" in argv and b"--spark" in argv:
+            ready = os.fsdecode(argv[argv.index(b"--spark") + 1])
+            if Path(ready).parent == spares:
+                found.append(ready)
+    return found
 
 
 def bench_loop(root: Path, pipeline: str = "customer_purchases", repeat: int = 3) -> dict[str, Any]:
