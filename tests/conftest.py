@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from glueflow.local import hadoop_fs
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Commands under test run their own runtime, not a background one that would outlive the test (its own tests
 # turn it back on).
@@ -31,35 +29,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The one SparkSession of the test run (start-up is the slow part), configured like the local runtime's."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    work = tmp_path_factory.mktemp("spark")
-    builder = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .appName("glueflow-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.catalogImplementation", "in-memory")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", str(work / "warehouse"))
-        .config("spark.local.dir", str(work / "tmp"))
-        .config("spark.driver.extraJavaOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-    )
-    for key, value in hadoop_fs.spark_conf(_fast_file_system_jar()).items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    """The one SparkSession of the test run (start-up is the slow part), built as a job process builds its own
+    (launcher.build_session: C1 JIT, serial GC, glueflow's local FileSystem)."""
+    pytest.importorskip("pyspark.sql")
+    from glueflow.local import hadoop_fs
+    from glueflow.local.launcher import build_session
+
+    for key, value in hadoop_fs.environment().items():
+        os.environ.setdefault(key, value)  # build_session reads it, as in a job process
+    session = build_session("glueflow-tests", tmp_path_factory.mktemp("spark"))
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
-
-
-def _fast_file_system_jar() -> str | None:
-    """glueflow's local FileSystem, as job processes get it (tests/local/test_hadoop_fs.py tests it)."""
-    from glueflow.local.java import java_home
-    from glueflow.settings import Settings
-
-    settings = Settings.from_environ()
-    cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
-    return hadoop_fs.environment(cache_dir, java_home(), enabled=settings.spark_fast_fs).get(hadoop_fs.JAR_ENV)

@@ -12,6 +12,7 @@ import pytest
 
 from glueflow.local import hadoop_fs
 from glueflow.local.java import java_home
+from glueflow.settings import Settings
 
 pytestmark = pytest.mark.spark
 
@@ -39,8 +40,8 @@ def test_the_jar_is_built_once_and_holds_the_file_system(tmp_path: Path) -> None
     built = jar.stat().st_mtime_ns
     assert hadoop_fs.ensure_jar(tmp_path, java_home()) == jar
     assert jar.stat().st_mtime_ns == built  # cached, not rebuilt
-    assert hadoop_fs.environment(tmp_path, java_home()) == {hadoop_fs.JAR_ENV: str(jar)}
-    assert hadoop_fs.environment(tmp_path, java_home(), enabled=False) == {}
+    assert hadoop_fs.environment(Settings(cache_dir=tmp_path)) == {hadoop_fs.JAR_ENV: str(jar)}
+    assert hadoop_fs.environment(Settings(cache_dir=tmp_path, spark_fast_fs=False)) == {}
 
 
 def test_a_jar_that_cannot_be_built_leaves_hadoops_file_system(tmp_path: Path) -> None:
@@ -49,13 +50,19 @@ def test_a_jar_that_cannot_be_built_leaves_hadoops_file_system(tmp_path: Path) -
     assert hadoop_fs.spark_conf(str(tmp_path / "missing.jar")) == {}
 
 
-def test_the_session_writes_through_it_with_hadoops_permissions(spark: Any, tmp_path: Path) -> None:
+@pytest.fixture
+def file_system(spark: Any) -> Any:
+    """The FileSystem the test session serves file:// paths with: glueflow's (else the test is skipped)."""
     configuration = spark.sparkContext._jsc.hadoopConfiguration()
     if configuration.get("fs.file.impl") != hadoop_fs.FILE_SYSTEM_CLASS:
         pytest.skip("the test session runs without glueflow's FileSystem (GLUEFLOW_SPARK_FAST_FS=off)")
     jvm = spark.sparkContext._jvm
-    used = jvm.org.apache.hadoop.fs.FileSystem.get(jvm.java.net.URI("file:///"), configuration)
-    assert used.getClass().getName() == hadoop_fs.FILE_SYSTEM_CLASS
+    return jvm.org.apache.hadoop.fs.FileSystem.get(jvm.java.net.URI("file:///"), configuration)
+
+
+def test_the_session_writes_through_it_with_hadoops_permissions(spark: Any, file_system: Any, tmp_path: Path) -> None:
+    assert file_system.getClass().getName() == hadoop_fs.FILE_SYSTEM_CLASS
+    configuration = spark.sparkContext._jsc.hadoopConfiguration()
 
     df = spark.createDataFrame([(1, "2024-01-01"), (2, "2024-01-02"), (3, "2024-01-02")], "id int, day string")
     ours = tmp_path / "ours"
@@ -74,12 +81,8 @@ def test_the_session_writes_through_it_with_hadoops_permissions(spark: Any, tmp_
     assert sorted(r.id for r in spark.read.parquet(str(ours)).collect()) == [1, 2, 3]
 
 
-def test_a_sticky_mode_still_goes_through_chmod(spark: Any, tmp_path: Path) -> None:
-    configuration = spark.sparkContext._jsc.hadoopConfiguration()
-    if configuration.get("fs.file.impl") != hadoop_fs.FILE_SYSTEM_CLASS:
-        pytest.skip("the test session runs without glueflow's FileSystem (GLUEFLOW_SPARK_FAST_FS=off)")
+def test_a_sticky_mode_still_goes_through_chmod(spark: Any, file_system: Any, tmp_path: Path) -> None:
     jvm = spark.sparkContext._jvm
-    file_system = jvm.org.apache.hadoop.fs.FileSystem.get(jvm.java.net.URI("file:///"), configuration)
     folder = tmp_path / "shared"
     folder.mkdir()
     path = jvm.org.apache.hadoop.fs.Path(folder.as_uri())

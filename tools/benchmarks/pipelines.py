@@ -230,13 +230,10 @@ def _floor_seconds(sales: Path, customers: Path, out: Path) -> float:
     """The plain-PySpark floor (benchmarks.spark_floor) in its own process, as the job runs in its own."""
     from glueflow.local import hadoop_fs
     from glueflow.local.java import java_home
-    from glueflow.settings import Settings
 
-    settings = Settings.from_environ()
     env = {**os.environ, "JAVA_HOME": str(java_home()), "SPARK_LOCAL_IP": "127.0.0.1"}
     # The same session set-up as the job's (glueflow's local FileSystem included): the floor measures the script.
-    cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
-    env.update(hadoop_fs.environment(cache_dir, java_home(), enabled=settings.spark_fast_fs))
+    env.update(hadoop_fs.environment())
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")])
     command = [sys.executable, "-m", "benchmarks.spark_floor", str(sales), str(customers), str(out)]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)

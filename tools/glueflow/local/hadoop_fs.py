@@ -20,6 +20,10 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from glueflow.settings import Settings
 
 FILE_SYSTEM_CLASS = "glueflow.hadoop.FastLocalFileSystem"
 JAR_ENV = "GLUEFLOW_SPARK_FS_JAR"
@@ -28,9 +32,16 @@ SOURCE = Path(__file__).with_name("hadoop") / "FastLocalFileSystem.java"
 _COMPILER_MAIN = "org.codehaus.commons.compiler.samples.CompilerDemo"
 
 
-def environment(cache_dir: Path, java_home: Path, enabled: bool = True) -> dict[str, str]:
-    """{JAR_ENV: the jar} for a Spark process's environment; {} when disabled or the jar cannot be built."""
-    jar = ensure_jar(cache_dir, java_home) if enabled else None
+def environment(settings: Settings | None = None) -> dict[str, str]:
+    """{JAR_ENV: the jar} for a Spark process's environment, per `settings` (GLUEFLOW_SPARK_FAST_FS,
+    GLUEFLOW_CACHE_DIR; default: the environment's); {} when it is off or the jar cannot be built."""
+    from glueflow.local.java import java_home
+    from glueflow.settings import Settings
+
+    settings = settings or Settings.from_environ()
+    if not settings.spark_fast_fs:
+        return {}
+    jar = ensure_jar(settings.cache_dir or Path.home() / ".cache" / "glueflow", java_home())
     return {JAR_ENV: str(jar)} if jar else {}
 
 

@@ -334,15 +334,14 @@ class JobRunner:
         self._env: dict[str, str] | None = None
         self._closed = False
         self.cds = CdsBuilder(settings.spark_cds, settings.cache_dir)
-        self.fast_fs = settings.spark_fast_fs
-        self.cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
+        self.settings = settings
 
     def _environment(self) -> dict[str, str]:
         """The environment of Spark processes: JAVA_HOME, and the CDS archive once it exists."""
         if self._env is None:
             # SPARK_LOCAL_IP: the driver's ports listen on loopback only (and Spark stops warning about it).
             self._env = {"SPARK_LOCAL_IP": "127.0.0.1", **_base_env(), "JAVA_HOME": str(java_home())}
-            self._env.update(hadoop_fs.environment(self.cache_dir, java_home(), enabled=self.fast_fs))
+            self._env.update(hadoop_fs.environment(self.settings))
             if self.cds.enabled:
                 archive = cds_archive_path(self.cds.cache_dir, self._env.get(hadoop_fs.JAR_ENV, ""))
                 self._env["GLUEFLOW_SPARK_CDS"] = str(archive)

@@ -37,14 +37,10 @@ def glue_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def glue_spark(glue_state_dir: Path) -> Iterator[Any]:
     """A local SparkSession configured as the job launcher configures one, with s3:// mounted."""
     from glueflow.local import hadoop_fs
-    from glueflow.local.java import java_home
     from glueflow.local.launcher import build_session
     from glueflow.local.s3_mount import mount_buckets
-    from glueflow.settings import Settings
 
-    settings = Settings.from_environ()
-    cache_dir = settings.cache_dir or Path.home() / ".cache" / "glueflow"
-    for key, value in hadoop_fs.environment(cache_dir, java_home(), enabled=settings.spark_fast_fs).items():
+    for key, value in hadoop_fs.environment().items():
         os.environ.setdefault(key, value)  # build_session reads it, as in a job process
     work = Path(tempfile.mkdtemp(prefix="spark-", dir=glue_state_dir))
     spark = build_session("glueflow-pytest", work)
