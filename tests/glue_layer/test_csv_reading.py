@@ -60,7 +60,7 @@ def test_header_less_csv_widens_to_the_widest_line_and_types_numbers(layer: Any,
     threshold = "spark.sql.sources.parallelPartitionDiscovery.threshold"
     spark.conf.set(threshold, "7")
     df = reading.read_format(spark, sorted(str(p) for p in folder.iterdir()), "csv", {"withHeader": False})
-    assert spark.conf.get(threshold) == "7"  # listing on the driver was for the read only
+    assert spark.conf.get(threshold) == "7"  # a read leaves the session's settings as they were
     spark.conf.unset(threshold)
     assert df.columns == ["col0", "col1", "col2", "col3", "col4"]
     assert [f.dataType.simpleString() for f in df.schema.fields] == ["int", "double", "boolean", "string", "string"]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from awsglue._glueflow import bookmarks, catalog, csv_text, paths
@@ -26,32 +25,14 @@ def read_format(spark: Any, files: list[str], fmt: str, format_options: Mapping[
     local = _files_or_empty(files)
     if not local:
         return _empty(spark, schema)
-    with _listing_on_driver(spark):
-        if fmt == "csv":
-            return _read_csv(spark, local, format_options, schema)
-        if fmt == "json":
-            return _read_json(spark, local, format_options, schema)
-        reader = spark.read
-        return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
-
-
-_LISTING_THRESHOLD = "spark.sql.sources.parallelPartitionDiscovery.threshold"
-
-
-@contextmanager
-def _listing_on_driver(spark: Any) -> Iterator[None]:
-    """Spark lists more than 32 input paths (a bookmarked read names every new file) with a Spark job, which costs
-    a second or two per DataFrame here; the layer's inputs are local files, which the driver stats in
-    milliseconds. The session's setting is restored afterwards."""
-    previous = spark.conf.get(_LISTING_THRESHOLD, None)
-    spark.conf.set(_LISTING_THRESHOLD, str(2**31 - 1))
-    try:
-        yield
-    finally:
-        if previous is None:
-            spark.conf.unset(_LISTING_THRESHOLD)
-        else:
-            spark.conf.set(_LISTING_THRESHOLD, previous)
+    # Many local files (a bookmarked read names every new one) are listed by the driver, not a Spark job: the
+    # session's spark.sql.sources.parallelPartitionDiscovery.threshold (launcher.SPARK_CONF).
+    if fmt == "csv":
+        return _read_csv(spark, local, format_options, schema)
+    if fmt == "json":
+        return _read_json(spark, local, format_options, schema)
+    reader = spark.read
+    return reader.orc(*local) if fmt == "orc" else reader.parquet(*local)
 
 
 def _empty(spark: Any, schema: Any) -> Any:
