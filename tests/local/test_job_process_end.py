@@ -103,3 +103,4 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
     assert not spare_dir.exists()
     assert _processes_naming(spare_dir) == [], "the spare's JVM outlived its job"
     assert not any(f.name in replacements for f in spares.glob("ready-*"))  # retired with the runtime
+    assert not list(spares.glob("spare-*")), "spares killed with the runtime left their folders behind"

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from glueflow.glue import JobRunState, job_kind
 from glueflow.local import hadoop_fs
 from glueflow.local.java import java_home
 from glueflow.local.job_inputs import input_bytes
+from glueflow.local.launcher import spare_dir
 from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
@@ -184,9 +186,11 @@ class JobProcess:
                 os.killpg(self.popen.pid, sig)
             try:
                 self.popen.wait(timeout=grace)
-                return
+                break
             except subprocess.TimeoutExpired:
                 continue
+        if self.spark:  # a killed spare cannot remove its own folder (launcher.end_jvm does on a normal end)
+            shutil.rmtree(spare_dir(self.ready_file), ignore_errors=True)
 
     def retire(self) -> None:
         """Dismiss an unassigned spare."""

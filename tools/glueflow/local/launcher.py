@@ -241,6 +241,12 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
     return 0
 
 
+def spare_dir(ready_file: Path) -> Path:
+    """A spare's own folder (its warm-up files, scratch space and warehouse), named after its ready file so the
+    runtime can remove it when it kills a spare that had no chance to (jobs.JobProcess)."""
+    return ready_file.with_name(ready_file.name.replace("ready-", "spare-", 1))
+
+
 def spark_dirs(spec: dict[str, Any], spare_dir: Path | None) -> list[Path]:
     """What the job's JVM leaves behind that no one reads once it is gone: a spare's own folder (its warm-up
     files, scratch space and the warehouse of its in-memory catalog), or the run's Spark scratch space."""
@@ -315,7 +321,8 @@ def main(argv: list[str]) -> None:
     work_dir: Path | None = None
     if len(argv) > 2 and argv[1] == "--spark":
         ready_file = Path(argv[2])
-        work_dir = Path(tempfile.mkdtemp(prefix="spare-", dir=ready_file.parent))
+        work_dir = spare_dir(ready_file)
+        work_dir.mkdir()
         started = time.time()
         spark = build_session("glueflow-job", work_dir)
         session_ready = time.time()
