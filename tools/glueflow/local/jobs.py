@@ -70,6 +70,16 @@ class JobOutcome:
     error_message: str | None = None
 
 
+def _end_group(group: int, timeout: float = 5.0) -> None:
+    """SIGKILL what is left of a process group and wait until it is gone (its processes are reaped by init)."""
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+        while time.monotonic() < deadline:
+            os.killpg(group, 0)
+            time.sleep(0.02)
+
+
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(PYTHONUNBUFFERED="1", PYSPARK_PYTHON=sys.executable, PYSPARK_DRIVER_PYTHON=sys.executable)
@@ -139,6 +149,8 @@ class JobProcess:
             # A replacement spare warms at a lower priority so it never slows the job running beside it; its job
             # runs at ours again. Every thread of its group (the JVM's too). Raising a priority back needs
             # CAP_SYS_NICE: without it the job keeps the lower one (which costs nothing on an idle machine).
+            # (SCHED_IDLE instead of nice measured no different in back-to-back runs here, and without
+            # CAP_SYS_NICE a job could never leave it.)
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PGRP, self.popen.pid, os.getpriority(os.PRIO_PROCESS, 0))
         launch.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,6 +202,7 @@ class JobProcess:
             except subprocess.TimeoutExpired:
                 continue
         if self.spark:  # a killed spare cannot remove its own folder (launcher.end_jvm does on a normal end)
+            _end_group(self.popen.pid)  # first its JVM, which outlives the launcher running shutdown hooks
             shutil.rmtree(spare_dir(self.ready_file), ignore_errors=True)
 
     def retire(self) -> None:
