@@ -58,6 +58,7 @@ class JobLaunch:
     app_name: str = "glueflow-job"
     jit: str = "c1"  # c1 | tiered (launcher.JIT_OPTIONS): see choose_jit
     codegen: bool = True  # False: no whole-stage code generation (job_inputs.choose_codegen)
+    interpreted: bool = False  # True: no generated code for expressions either (job_inputs.choose_interpreted)
 
     @property
     def spark(self) -> bool:
@@ -179,6 +180,7 @@ class JobProcess:
             "app_name": launch.app_name,
             "jit": launch.jit,
             "codegen": launch.codegen,
+            "interpreted": launch.interpreted,
         }
         assert self.popen.stdin is not None
         try:
