@@ -87,6 +87,27 @@ def test_status_summarises_the_latest_run_with_the_same_verdict(
     assert "ValueError: bad input row 7" in out
 
 
+def test_status_without_a_runtime_reads_the_store_in_process_without_starting_an_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path / "project")
+    state = root / ".glueflow-state"
+    monkeypatch.setenv("GLUEFLOW_STATE_DIR", str(state))
+    monkeypatch.setenv("GLUEFLOW_BACKGROUND", "off")  # the runs live in the command's own runtime
+    code, _, _ = invoke(monkeypatch, capsys, root, "run", "-p", "broken")
+    assert code == 1
+
+    command = [sys.executable, "-X", "importtime", "-m", "glueflow.cli.main", "status", "-p", "broken"]
+    status = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ), cwd=root, check=False)
+
+    assert status.returncode == 1, status.stdout + status.stderr  # the same verdict as the run's
+    assert "ValueError: bad input row 7" in status.stdout
+    imported = {line.rsplit("|", 1)[1].strip() for line in status.stderr.splitlines() if line.startswith("import time")}
+    assert "glueflow.local.runtime" in imported  # answered by a runtime in the command ...
+    assert "glueflow.local.endpoint" not in imported and "asyncio" not in imported  # ... called directly
+    assert not (state / "endpoint.json").exists()
+
+
 def test_ingest_lands_files_where_the_watcher_turns_them_into_runs(
     served: Served, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

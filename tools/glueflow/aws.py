@@ -5,7 +5,8 @@
 - kind `local`: the same clients pointed at the local Glue endpoint. If `glueflow serve` is running for this state
   dir (it writes `<state_dir>/endpoint.json`), its endpoint is used; otherwise the background runtime is started
   (local/services/background.py), or with GLUEFLOW_BACKGROUND=off a runtime and endpoint in this process for the
-  duration of the command. Any credentials work locally; dummy ones are passed.
+  duration of the command (`status`, which only reads, calls that runtime directly, without an endpoint). Any
+  credentials work locally; dummy ones are passed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,6 +205,39 @@ class LocalGlue:
         return dict(answer)
 
 
+class InProcessGlue(LocalGlue):
+    """LocalGlue's interface over a runtime in this process, called directly: a command that only reads runs
+    (`glueflow status` with no runtime up) needs no endpoint, and so no HTTP server or asyncio, for them. Its
+    requests are glueflow's own, so they skip the check against botocore's model."""
+
+    def __init__(self, runtime: Any) -> None:
+        super().__init__("http://in-process")
+        self._runtime = runtime
+
+    def wait_for_change(self, workflow: str, run_id: str, timeout: float) -> None:
+        key = (workflow, run_id)
+        params = {"Name": workflow, "RunId": run_id, "IncludeGraph": True}
+        seen = self._marks.get(key, "")
+        runtime = self._runtime
+        answer = self._answer("GetWorkflowRun", lambda: runtime.get_workflow_run_when_changed(params, seen, timeout))
+        self._marks[key] = change_mark(answer["Run"])
+
+    def call(self, operation: str, params: dict[str, Any], extra: dict[str, str] | None = None) -> dict[str, Any]:
+        answer = self._answer(operation, lambda: self._runtime.call(operation, params, validate=False))
+        if operation == "GetWorkflowRun" and isinstance(answer.get("Run"), dict):
+            self._marks[(params.get("Name", ""), params.get("RunId", ""))] = change_mark(answer["Run"])
+        return answer
+
+    def _answer(self, operation: str, request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        from glueflow.local.errors import GlueApiError
+
+        try:
+            return dict(request())
+        except GlueApiError as exc:  # as the endpoint would answer it, so api_errors treats both alike
+            response = {"Error": {"Code": exc.code, "Message": exc.message}}
+            raise ClientError({**response, "ResponseMetadata": {"HTTPStatusCode": exc.http_status}}, operation) from exc
+
+
 @dataclass(frozen=True)
 class EndpointInfo:
     url: str
@@ -305,10 +339,15 @@ def connect_glue(
     if served is not None:
         yield GlueConnection(client(served.url), deployment, served.url, False)
         return
-    from glueflow.local import endpoint, runtime  # a runtime in this process: only when nothing serves the env
+    from glueflow.local import runtime  # a runtime in this process: only when nothing serves the env
 
     in_process = runtime.LocalRuntime.for_deployment(deployment)
     try:
+        if light and not start_background:  # a read-only command: called directly, no endpoint
+            yield GlueConnection(InProcessGlue(in_process), deployment, None, True)
+            return
+        from glueflow.local import endpoint
+
         server = endpoint.start_endpoint(in_process)
         try:
             yield GlueConnection(client(server.url), deployment, server.url, True)

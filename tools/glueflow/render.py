@@ -14,12 +14,11 @@ from pathlib import Path
 import jinja2
 
 from glueflow.errors import GlueflowError
-from glueflow.spec.deployment import Deployment
+from glueflow.spec.deployment import JOB_LIBRARY_ZIP, Deployment
 from glueflow.template_lines import template_line_of_error, template_line_of_output
 
 # A fixed timestamp keeps the zip byte-identical between renders (zip stores mtimes).
 _ZIP_EPOCH = (2024, 1, 1, 0, 0, 0)
-JOB_LIBRARY_ZIP = "glueflow_lib.zip"
 
 
 @dataclass(frozen=True)

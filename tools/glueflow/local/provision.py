@@ -15,8 +15,8 @@ from glueflow.local.catalog import database_shape
 from glueflow.local.definitions import keep_history, pipeline_definitions
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
-from glueflow.render import JOB_LIBRARY_ZIP, render, tfvars_json
-from glueflow.spec.deployment import Deployment
+from glueflow.render import render, tfvars_json
+from glueflow.spec.deployment import JOB_LIBRARY_ZIP, Deployment
 
 
 def _render_is_stale(deployment: Deployment) -> bool:

@@ -14,12 +14,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ParamValidationError
-from botocore.loaders import create_loader
-from botocore.model import OperationModel, ServiceModel
-from botocore.validate import ParamValidator
 
 from glueflow.glue import TriggerState, TriggerType
 from glueflow.local import errors, faults, shapes
@@ -31,10 +28,13 @@ from glueflow.local.jobs import JobRunner
 from glueflow.local.partition_filter import compile_expression
 from glueflow.local.s3 import LocalS3
 from glueflow.local.store import Store
-from glueflow.render import JOB_LIBRARY_ZIP
 from glueflow.run_changes import MAX_WAIT_SECONDS, change_mark
 from glueflow.settings import Settings
-from glueflow.spec.deployment import Deployment
+from glueflow.spec.deployment import JOB_LIBRARY_ZIP, Deployment
+
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel
+    from botocore.validate import ParamValidator
 
 JSON = dict[str, Any]
 Handler = Callable[["LocalRuntime", JSON], JSON]
@@ -51,8 +51,19 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 
 @functools.cache
 def glue_model() -> ServiceModel:
+    # botocore's loader and model on first call: a CLI command that only reads runs should not import them.
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
+
     # The loader, not a Session: a session would read AWS_PROFILE and fail on a profile that does not exist.
     return ServiceModel(create_loader().load_service_model("glue", "service-2"), service_name="glue")
+
+
+@functools.cache
+def _param_validator() -> ParamValidator:
+    from botocore.validate import ParamValidator
+
+    return ParamValidator()
 
 
 def supported_operations() -> list[str]:
@@ -100,7 +111,6 @@ class LocalRuntime:
         self._endpoint: Any = None
         self._s3_endpoint: Any = None
         self._endpoint_lock = threading.Lock()
-        self._validator = ParamValidator()
         self._root, self._build_dir = root, build_dir
         self._closed = False
         self.last_call = time.monotonic()  # the background runtime retires after a while without calls
@@ -143,7 +153,9 @@ class LocalRuntime:
                 self._s3_endpoint = start_s3_endpoint(self.s3.root)
             return str(self._s3_endpoint.url)
 
-    def call(self, operation_name: str, params: JSON | None = None) -> JSON:
+    def call(self, operation_name: str, params: JSON | None = None, *, validate: bool = True) -> JSON:
+        """One Glue API call. `validate=False` is for glueflow's own in-process reads (aws.InProcessGlue), whose
+        requests glueflow builds: it spares them loading botocore's model (~0.1 s of a `glueflow status`)."""
         self.last_call = time.monotonic()
         params = dict(params or {})
         handler = _HANDLERS.get(operation_name)
@@ -153,7 +165,8 @@ class LocalRuntime:
                 f"Operation {operation_name} is not supported by the glueflow local runtime; "
                 f"supported: {', '.join(supported_operations())}",
             )
-        self._validate(operation_name, params)
+        if validate:
+            self._validate(operation_name, params)
         faults.point(f"api.{operation_name}")
         return handler(self, params)
 
@@ -176,8 +189,8 @@ class LocalRuntime:
             self._waiters.release()
 
     def _validate(self, operation_name: str, params: JSON) -> None:
-        model: OperationModel = glue_model().operation_model(operation_name)
-        report = self._validator.validate(params, model.input_shape)
+        model = glue_model().operation_model(operation_name)
+        report = _param_validator().validate(params, model.input_shape)
         if report.has_errors():
             raise errors.invalid_input(str(ParamValidationError(report=report.generate_report())))
 

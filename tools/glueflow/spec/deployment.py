@@ -26,6 +26,7 @@ TRIGGER_TYPES: dict[str, TriggerType] = {
     "conditional": TriggerType.CONDITIONAL,
 }
 JOB_LIBRARY_KEY = "glue_jobs/lib/glueflow_lib.zip"
+JOB_LIBRARY_ZIP = "glueflow_lib.zip"  # in build/<env>/glue_jobs/
 CREDENTIAL_KEYS = {"password", "username", "user", "passwd", "pwd", "secret", "credentials"}
 M = TypeVar("M", EnvSpec, PipelineSpec)
 
