@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from glueflow.local import hadoop_fs
-from glueflow.local.lazy_catalog import LazyCatalog
+from glueflow.local.lazy_catalog import LazyCatalog, compiled_catalog_calls
 
 JVM_OPTIONS = "-XX:+UseSerialGC"
 # C1 only starts and warms fastest (small jobs: seconds of work); full tiered compilation costs ~3 s more at start
@@ -185,13 +185,11 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(result), encoding="utf-8")
 
 
-def _without_codegen(spark: Any) -> None:
-    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), unless
-    GLUEFLOW_SPARK_CONF says otherwise."""
-    from glueflow.local.job_inputs import SMALL_INPUT_CONF
-
+def _set_unless_chosen(spark: Any, conf: dict[str, str]) -> None:
+    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), tiny ones with
+    interpreted expressions (choose_interpreted), unless GLUEFLOW_SPARK_CONF says otherwise."""
     chosen = json.loads(os.environ.get("GLUEFLOW_SPARK_CONF", "{}"))
-    for key, value in SMALL_INPUT_CONF.items():
+    for key, value in conf.items():
         if key not in chosen:
             spark.conf.set(key, value)
 
@@ -225,8 +223,13 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
                 from glueflow.local.s3_mount import mount_buckets
 
                 mount_buckets(spark, Path(os.environ["GLUEFLOW_S3_ROOT"]))
+            from glueflow.local import job_inputs
+
             if not spec.get("codegen", True):
-                _without_codegen(spark)
+                _set_unless_chosen(spark, job_inputs.SMALL_INPUT_CONF)
+            if spec.get("interpreted", False):
+                _set_unless_chosen(spark, job_inputs.TINY_INPUT_CONF)
+            compiled_catalog_calls(spark)  # whatever set NO_CODEGEN: the catalog's typed results need compiling
             register_databases(spark, spec["catalog"])
             LazyCatalog(spark, spec["catalog"], _register_table).install()  # tables: on first use
         _install_glue_layer(spec["spark"])
@@ -246,6 +249,12 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
         return 1
     _write_result(spec["result_file"], {"ok": True})
     return 0
+
+
+def spare_dir(ready_file: Path) -> Path:
+    """A spare's own folder (its warm-up files, scratch space and warehouse), named after its ready file so the
+    runtime can remove it when it kills a spare that had no chance to (jobs.JobProcess)."""
+    return ready_file.with_name(ready_file.name.replace("ready-", "spare-", 1))
 
 
 def spark_dirs(spec: dict[str, Any], spare_dir: Path | None) -> list[Path]:
@@ -322,7 +331,8 @@ def main(argv: list[str]) -> None:
     work_dir: Path | None = None
     if len(argv) > 2 and argv[1] == "--spark":
         ready_file = Path(argv[2])
-        work_dir = Path(tempfile.mkdtemp(prefix="spare-", dir=ready_file.parent))
+        work_dir = spare_dir(ready_file)
+        work_dir.mkdir()
         started = time.time()
         spark = build_session("glueflow-job", work_dir)
         session_ready = time.time()
