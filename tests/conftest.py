@@ -34,10 +34,12 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     pytest.importorskip("pyspark.sql")
     from glueflow.local import hadoop_fs
     from glueflow.local.launcher import build_session
+    from glueflow.local.lazy_catalog import compiled_catalog_calls
 
     for key, value in hadoop_fs.environment().items():
         os.environ.setdefault(key, value)  # build_session reads it, as in a job process
     session = build_session("glueflow-tests", tmp_path_factory.mktemp("spark"))
+    compiled_catalog_calls(session)  # as the launcher does: GLUEFLOW_SPARK_CONF may ask for NO_CODEGEN
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

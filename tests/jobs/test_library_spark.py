@@ -1,5 +1,5 @@
 """The job library's Spark parts on small real data: data-quality evaluation, dynamic partition overwrite,
-raw CSV reads that keep malformed lines, and bookmarked catalog reads."""
+raw CSV reads that keep malformed lines, bookmarked catalog reads, and the quarantine."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from glueflow_lib import dq
 from glueflow_lib.bookmarks import LocalBookmarks
 from glueflow_lib.context import JobContext
-from glueflow_lib.quarantine import Column, parse_columns
+from glueflow_lib.quarantine import Column, parse_columns, unconvertible, write_quarantine
 from glueflow_lib.sinks import write_parquet
 from glueflow_lib.sources import CORRUPT, read_csv_files, read_table
 from jobs.conftest import register_csv_table
@@ -98,3 +98,36 @@ def test_bookmarked_table_read_returns_only_unprocessed_files(spark: Any, tmp_pa
     second = JobContext({"JOB_NAME": "j"}, spark=spark, bookmarks=LocalBookmarks(out, None))
     assert [r["id"] for r in read_table(second, "lib_db", "t", transformation_ctx="t").collect()] == [2]
     assert len(json.loads(out.read_text())["sources"]["t"]["files"]) == 1
+
+
+def test_unconvertible_splits_a_plain_dataframe_too(spark: Any) -> None:
+    df = spark.createDataFrame([("1", "2.5"), ("x", "3"), ("2", "lots")], "id string, amount string")
+    good, rejected = unconvertible(df, [("id", "string", "id", "int"), ("amount", "string", "amount", "double")])
+    assert sorted((r["id"], r["amount"]) for r in good.collect()) == [("1", "2.5")]
+    assert type(good) is type(df)
+    assert sorted(r["_quarantine_reason"] for r in rejected.collect()) == [
+        "amount 'lots' is not a double",
+        "id 'x' is not a int",
+    ]
+
+
+def test_write_quarantine_counts_what_it_writes_and_leaves_nothing_when_empty(spark: Any, tmp_path: Path) -> None:
+    job = JobContext({"JOB_NAME": "j", "JOB_RUN_ID": "jr_1"}, spark=spark)
+    rows = spark.createDataFrame([("x", "bad id"), ("y", "bad id")], "id string, _quarantine_reason string")
+    assert write_quarantine(job, rows, str(tmp_path / "q"), "orders") == 2
+    written = spark.read.parquet(str(tmp_path / "q" / "orders")).collect()
+    assert sorted((r["id"], r["job_run_id"]) for r in written) == [("x", "jr_1"), ("y", "jr_1")]
+    assert all(r["_quarantined_at"] is not None for r in written)
+
+    empty = rows.filter("id = 'none'")
+    assert write_quarantine(job, empty, str(tmp_path / "e"), "orders") == 0
+    assert write_quarantine(job, empty, str(tmp_path / "k"), "orders", count=0) == 0
+    assert not (tmp_path / "e").exists()
+    assert not (tmp_path / "k").exists()
+    assert job.counters["quarantined_orders"] == 2
+
+    # A count the caller already has is trusted: the rows are written without a pass to count them.
+    second = JobContext({"JOB_NAME": "j", "JOB_RUN_ID": "jr_2"}, spark=spark)
+    assert write_quarantine(second, rows, str(tmp_path / "q"), "orders", count=2) == 2
+    runs = {r["job_run_id"] for r in spark.read.parquet(str(tmp_path / "q" / "orders")).collect()}
+    assert runs == {"jr_1", "jr_2"}

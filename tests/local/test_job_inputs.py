@@ -13,6 +13,7 @@ from glueflow.local import job_inputs, jobs
 @pytest.fixture
 def s3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(job_inputs, "CODEGEN_INPUT_BYTES", 1000)
+    monkeypatch.setattr(job_inputs, "INTERPRETED_INPUT_BYTES", 500)
     monkeypatch.setattr(jobs, "TIERED_INPUT_BYTES", 2000)
     raw = tmp_path / "s3" / "raw"
     for table in ("orders", "customers"):
@@ -56,3 +57,12 @@ def test_small_or_bookmarked_inputs_run_without_codegen_and_outside_paths_do_not
     assert job_inputs.choose_codegen([str(outside), "--not-a-path", "sales"], s3, set()) is False
     listed = f"{orders / 'part-0.csv'},{orders / 'part-1.csv'},{orders / 'part-2.csv'}"
     assert job_inputs.choose_codegen([listed], s3, set()) is True  # comma-separated paths count each
+
+
+def test_only_tiny_inputs_run_interpreted(s3: Path) -> None:
+    orders = s3 / "raw" / "orders"
+    assert job_inputs.choose_interpreted([str(orders / "part-0.csv")], s3, set()) is True  # 400 bytes
+    assert job_inputs.choose_interpreted([str(orders)], s3, set()) is False  # 1200 bytes, Parquet aside
+    processed = {(orders / f"part-{i}.csv").resolve().as_uri() for i in (0, 1)}
+    assert job_inputs.choose_interpreted([str(orders)], s3, processed) is True  # one new file to read
+    assert job_inputs.choose_interpreted(["--not-a-path"], s3, set()) is True  # nothing to read

@@ -1,5 +1,6 @@
-"""The end of a job run on a warm spare: the job's queries run without whole-stage code generation when its
-launch says so (small inputs, job_inputs.choose_codegen), and once the result is written the spare's JVM is gone
+"""The end of a job run on a warm spare: the job's queries run without whole-stage code generation, and with
+interpreted expressions, when its launch says so (small and tiny inputs, job_inputs.choose_codegen and
+choose_interpreted; the catalog's typed results still decode), and once the result is written the spare's JVM is gone
 and its folder removed, with the job's output intact. A long-lived runtime replaces the taken spare: at once when
 none is left, and up to two spares when the job has ended."""
 
@@ -25,8 +26,12 @@ from pyspark.sql import SparkSession
 spark = SparkSession.builder.getOrCreate()
 out = sys.argv[sys.argv.index("--OUT") + 1]
 spark.createDataFrame([(1, "a"), (2, "b")], "id INT, name STRING").coalesce(1).write.parquet(out + "/data")
+spark.sql(f"CREATE TABLE written USING parquet LOCATION '{out}/data'")
+tables = sorted(t.name for t in spark.catalog.listTables())  # typed rows: decoded with compiled code
 conf = {k: spark.conf.get(k) for k in ("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode")}
 conf["databases"] = sorted(d.name for d in spark.catalog.listDatabases())
+conf["tables"] = tables
+conf["columns"] = [c.name for c in spark.catalog.listColumns("written")]
 with open(out + "/conf.json", "w") as handle:
     json.dump(conf, handle)
 """
@@ -82,6 +87,7 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
             log_path=tmp_path / "logs" / "jr_end.log",
             timeout_seconds=240,
             codegen=False,
+            interpreted=True,
         )
         process = runner.start(launch)
         assert _eventually(lambda: len(runner._spares) == 1), "no spare was left: one replacement starts at once"
@@ -95,11 +101,14 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
     assert "warm spare" in launch.log_path.read_text().splitlines()[0]
     assert json.loads((out / "conf.json").read_text()) == {
         "spark.sql.codegen.wholeStage": "false",
-        "spark.sql.codegen.factoryMode": "FALLBACK",  # Spark's default: NO_CODEGEN breaks catalog.listTables()
+        "spark.sql.codegen.factoryMode": "NO_CODEGEN",  # a tiny input: expressions interpreted too
         "databases": ["default"],  # the spare's warm-up left none of its own
+        "tables": ["written"],
+        "columns": ["id", "name"],
     }
     assert len(list((out / "data").glob("part-*.parquet"))) == 1 and (out / "data" / "_SUCCESS").is_file()
     assert json.loads((launch.run_dir / "result.json").read_text()) == {"ok": True}
     assert not spare_dir.exists()
     assert _processes_naming(spare_dir) == [], "the spare's JVM outlived its job"
     assert not any(f.name in replacements for f in spares.glob("ready-*"))  # retired with the runtime
+    assert not list(spares.glob("spare-*")), "spares killed with the runtime left their folders behind"

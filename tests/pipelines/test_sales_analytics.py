@@ -88,6 +88,26 @@ def test_first_run_matches_goldens_and_quarantines_every_bad_line(spark: Any, la
     assert all(r["_source_file"].endswith(".csv") and r["job_run_id"] == "jr_1" for r in quarantined)
 
 
+def test_an_order_sent_twice_in_one_batch_is_kept_once(spark: Any, layout: dict, local_job: Any) -> None:
+    # 1001 again, in a second file of the same (first) run, with another quantity: one of the two copies is kept.
+    (layout["sales"] / "resent.csv").write_text(
+        "order_id,customer_id,product_id,quantity,price,order_date,region\n1001,C001,P001,3,29.99,2024-01-15,North\n",
+        encoding="utf-8",
+    )
+    local_job("sales_analytics", "process_sales").run(_arguments(layout))
+
+    clean = spark.read.parquet(str(layout["output"] / "sales_clean"))
+    assert clean.count() == 12 and clean.filter("order_id = 1001").count() == 1
+    kept = clean.filter("order_id = 1001").collect()[0]["quantity"]
+    columns = ["order_date", "region", "daily_revenue", "daily_orders", "unique_customers"]
+    daily = {(str(r[0]), r[1]): r[2:] for r in _spark_rows(spark, layout["output"] / "daily_sales", columns)}
+    assert daily[("2024-01-15", "North")] == (round(kept * 29.99, 2), 1, 1)  # the copy sales_clean kept
+    metrics = {r["customer_id"]: r for r in spark.read.parquet(str(layout["output"] / "customer_metrics")).collect()}
+    first_run = 29.99 * 2 + 19.99 + 99.99  # C001's orders in the goldens, 1001 with quantity 2
+    assert metrics["C001"]["total_orders"] == 3
+    assert metrics["C001"]["total_spent"] == pytest.approx(first_run + (kept - 2) * 29.99)
+
+
 def test_bookmarked_rerun_reads_only_new_files_and_recomputes_touched_dates(
     spark: Any, layout: dict, local_job: Any, tmp_path: Path
 ) -> None:

@@ -20,7 +20,9 @@ def write_parquet(df: Any, path: str, partition_by: Sequence[str] = ()) -> None:
     of one per task and folder (a year of dates from 2 tasks was 732 small files, each paying a writer's set-up).
     """
     if partition_by:
-        df = df.repartition(*partition_by)
+        # A number of partitions keeps adaptive execution from coalescing a small output (a year of daily rows)
+        # into one task that writes every folder alone; as many tasks as cores write side by side.
+        df = df.repartition(df.sparkSession.sparkContext.defaultParallelism, *partition_by)
     writer = df.write.mode("overwrite")
     if partition_by:
         writer = writer.option("partitionOverwriteMode", "dynamic").partitionBy(*partition_by)

@@ -129,9 +129,10 @@ def csv_lines(frame: Any, columns: Sequence[str], header: bool = True) -> Any:
     """A header-less CSV DynamicFrame (fields col0..colN, as Glue's reader names them) as the lines of
     `read_csv_files`: string `columns`, `_corrupt_record` (the line's text when its field count is wrong) and
     `_source_file`; with `header`, lines equal to the column names are dropped."""
+    from pyspark.sql import DataFrame
     from pyspark.sql import functions as F
 
-    raw = frame.toDF() if hasattr(frame, "toDF") else frame
+    raw = frame if isinstance(frame, DataFrame) else frame.toDF()  # DataFrame.toDF() would need column names
     present = [c for c in raw.columns if c.startswith("col")]
     fields = [
         F.col(c).cast("string") if c in present else F.lit(None).cast("string")

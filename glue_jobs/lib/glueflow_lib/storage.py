@@ -3,6 +3,7 @@ translates every s3:// job argument to an absolute local path: glueflow.local.s3
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -191,26 +192,32 @@ def write_atomically(path: str, write: Any, *, partitioned: bool = False) -> Non
 
     Without `partitioned` the whole folder is replaced at once. With it (dynamic partition overwrite), each
     partition folder written (`day=2024-01-15/`, nested ones too) replaces its namesake atomically and the other
-    partitions stay. If `write` raises or the process dies, `path` is untouched. s3:// paths are written in place.
+    partitions stay. If `write` raises or the process dies, `path` is untouched; if it returns False (it found
+    nothing to write), nothing is published either. s3:// paths are written in place.
     """
     if is_s3(path):
         write(path)
         return
     target = _local(path.rstrip("/"))
+    created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(target)
     staging = _staging_path(target)
     try:
-        write(str(staging))
-        _fault("write.before_swap")
-        if partitioned:
-            _publish_partitions(staging, target)
-        else:
-            _publish(staging, target)
-        _fault("write.after_swap")
+        published = write(str(staging)) is not False
+        if published:
+            _fault("write.before_swap")
+            if partitioned:
+                _publish_partitions(staging, target)
+            else:
+                _publish(staging, target)
+            _fault("write.after_swap")
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    for folder in created if not published else []:  # deepest first: made only for a write that left nothing
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _partition_folders(root: Path) -> list[Path]:

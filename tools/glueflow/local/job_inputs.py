@@ -17,11 +17,18 @@ from typing import Any
 # Java with Janino, which under a spare's C1-only JIT costs more than it saves on small data. Measured with the
 # map_purchases plan (text columns, casts, quarantine reasons, a Parquet write), JVM+driver CPU time, compiled vs
 # fully interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB
-# 11.3 vs 19.0-19.5 s. Break-even ~2 MB. Fully interpreted (`factoryMode=NO_CODEGEN`) saved ~0.4 s more on the
-# 5-row script, but it is Spark's testing mode and breaks typed decoding (`spark.catalog.listTables()` fails with
-# "argument type mismatch"), so expressions keep Spark's default: compiled, interpreted if compiling fails.
+# 11.3 vs 19.0-19.5 s. Break-even ~2 MB.
 CODEGEN_INPUT_BYTES = 2 << 20
 SMALL_INPUT_CONF = {"spark.sql.codegen.wholeStage": "false"}
+# Below this input expressions are not compiled either (`factoryMode=NO_CODEGEN`: every projection and predicate
+# interpreted): a new job compiles ~100 expression classes with Janino, ~0.5 s of a spare's C1 JIT, for a few
+# rows. map_purchases (5 rows) on a warm spare: `glueflow run` 1.7-1.9 s instead of 2.2-2.4 s, the script
+# 1.1-1.4 s instead of 1.5-1.9 s. The bookmarked process_sales rerun (10k new lines + 10k customers, ~1 MB) was
+# no faster interpreted, so the bar is far lower than whole-stage's. Spark's typed decoding breaks in this mode
+# (`spark.catalog.listTables()`: "argument type mismatch"): the launcher compiles again for catalog calls
+# (lazy_catalog.compiled_catalog_calls).
+INTERPRETED_INPUT_BYTES = 64 << 10
+TINY_INPUT_CONF = {"spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
 
 def input_paths(arguments: Iterable[str], catalog: dict[str, Any]) -> list[str]:
@@ -61,3 +68,8 @@ def input_bytes(paths: Iterable[str], s3_root: Path, processed: set[str], limit:
 def choose_codegen(paths: Iterable[str], s3_root: Path, processed: set[str]) -> bool:
     """Whether the run's queries get generated code: not for inputs under CODEGEN_INPUT_BYTES (see above)."""
     return input_bytes(paths, s3_root, processed, CODEGEN_INPUT_BYTES) >= CODEGEN_INPUT_BYTES
+
+
+def choose_interpreted(paths: Iterable[str], s3_root: Path, processed: set[str]) -> bool:
+    """Whether the run's expressions are interpreted rather than compiled: inputs under INTERPRETED_INPUT_BYTES."""
+    return input_bytes(paths, s3_root, processed, INTERPRETED_INPUT_BYTES) < INTERPRETED_INPUT_BYTES

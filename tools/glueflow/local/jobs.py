@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from glueflow.glue import JobRunState, job_kind
 from glueflow.local import hadoop_fs
 from glueflow.local.java import java_home
 from glueflow.local.job_inputs import input_bytes
+from glueflow.local.launcher import spare_dir
 from glueflow.settings import VARIABLES, Settings
 
 STOP_GRACE_SECONDS = 5.0
@@ -56,6 +58,7 @@ class JobLaunch:
     app_name: str = "glueflow-job"
     jit: str = "c1"  # c1 | tiered (launcher.JIT_OPTIONS): see choose_jit
     codegen: bool = True  # False: no whole-stage code generation (job_inputs.choose_codegen)
+    interpreted: bool = False  # True: no generated code for expressions either (job_inputs.choose_interpreted)
 
     @property
     def spark(self) -> bool:
@@ -66,6 +69,16 @@ class JobLaunch:
 class JobOutcome:
     state: JobRunState  # SUCCEEDED | FAILED | TIMEOUT | STOPPED
     error_message: str | None = None
+
+
+def _end_group(group: int, timeout: float = 5.0) -> None:
+    """SIGKILL what is left of a process group and wait until it is gone (its processes are reaped by init)."""
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+        while time.monotonic() < deadline:
+            os.killpg(group, 0)
+            time.sleep(0.02)
 
 
 def _base_env() -> dict[str, str]:
@@ -137,6 +150,8 @@ class JobProcess:
             # A replacement spare warms at a lower priority so it never slows the job running beside it; its job
             # runs at ours again. Every thread of its group (the JVM's too). Raising a priority back needs
             # CAP_SYS_NICE: without it the job keeps the lower one (which costs nothing on an idle machine).
+            # (SCHED_IDLE instead of nice measured no different in back-to-back runs here, and without
+            # CAP_SYS_NICE a job could never leave it.)
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PGRP, self.popen.pid, os.getpriority(os.PRIO_PROCESS, 0))
         launch.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,6 +180,7 @@ class JobProcess:
             "app_name": launch.app_name,
             "jit": launch.jit,
             "codegen": launch.codegen,
+            "interpreted": launch.interpreted,
         }
         assert self.popen.stdin is not None
         try:
@@ -184,9 +200,12 @@ class JobProcess:
                 os.killpg(self.popen.pid, sig)
             try:
                 self.popen.wait(timeout=grace)
-                return
+                break
             except subprocess.TimeoutExpired:
                 continue
+        if self.spark:  # a killed spare cannot remove its own folder (launcher.end_jvm does on a normal end)
+            _end_group(self.popen.pid)  # first its JVM, which outlives the launcher running shutdown hooks
+            shutil.rmtree(spare_dir(self.ready_file), ignore_errors=True)
 
     def retire(self) -> None:
         """Dismiss an unassigned spare."""
@@ -218,13 +237,15 @@ class JobProcess:
 
 
 JIT_SETTING = VARIABLES["jit"].name  # c1 | tiered | auto (the default): which JIT a Spark job's JVM runs with
-TIERED_INPUT_BYTES = 32 << 20
+# Measured with sales_analytics' process_sales (fresh process either way, huge methods compiled, 2 cores): 45 MB of
+# CSV (1M rows) ran 18.1-19.1 s under C1 and 20.6-23.6 s tiered; 135 MB (3M rows) 47.5 s under C1 and 39.9 s tiered.
+TIERED_INPUT_BYTES = 64 << 20
 
 
 def choose_jit(paths: list[str], s3_root: Path, processed: set[str], setting: str | None = None) -> str:
-    """C1 for small inputs (a spare: starts and warms fastest), full tiered compilation once a job has at least
-    TIERED_INPUT_BYTES to read (job_inputs.input_bytes): it costs ~3 s more at start and saves far more on a long
-    scan (measured by `make bench`)."""
+    """C1 for small and mid-size inputs (a spare: starts and warms fastest; its simpler code wins up to ~64 MB),
+    full tiered compilation once a job has at least TIERED_INPUT_BYTES to read (job_inputs.input_bytes): it costs
+    ~2 s more at start and compiling, and saves more than that on a long scan."""
     setting = setting or Settings.from_environ().jit
     if setting in ("c1", "tiered"):
         return setting

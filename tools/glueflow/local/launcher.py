@@ -29,12 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from glueflow.local import hadoop_fs
-from glueflow.local.lazy_catalog import LazyCatalog
+from glueflow.local.lazy_catalog import LazyCatalog, compiled_catalog_calls
 
 JVM_OPTIONS = "-XX:+UseSerialGC"
-# C1 only starts and warms fastest (small jobs: seconds of work); full tiered compilation costs ~3 s more at start
-# but runs long scans 30-40% faster. The runtime picks per job (jobs.choose_jit); spares start with C1.
-JIT_OPTIONS = {"c1": "-XX:TieredStopAtLevel=1", "tiered": ""}
+# C1 only starts and warms fastest and runs jobs of up to ~64 MB of input fastest; full tiered compilation costs ~2 s
+# more at start but runs longer scans faster. The runtime picks per job (jobs.choose_jit); spares start with C1.
+# Both compile huge methods: HotSpot never JIT-compiles a method over 8000 bytes of bytecode, and Spark's whole-stage
+# code for a wide validation (sales_analytics' parse-check-join pipeline: 11 kB) would otherwise run interpreted for
+# every row (measured tiered: the 1M-row validation pass 8.0-9.1 s with it, 9.1-10.9 s without).
+JIT_OPTIONS = {"c1": "-XX:TieredStopAtLevel=1 -XX:-DontCompileHugeMethods", "tiered": "-XX:-DontCompileHugeMethods"}
 SPARK_CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
@@ -46,6 +49,13 @@ SPARK_CONF = {
     # Spark lists more than 32 input paths with a Spark job (1-2 s here); local files are listed by the driver in
     # milliseconds (the awsglue layer's reads measured 1-2 s per DataFrame over 100 files).
     "spark.sql.sources.parallelPartitionDiscovery.threshold": str(2**31 - 1),
+    # Cached DataFrames stay uncompressed: building the columnar cache's dictionaries and encoders cost the 1M-row
+    # sales_analytics job's validation pass 1.5-3 s of its ~10 s, for a cache that fits the driver's memory
+    # uncompressed (~100 bytes a row); a larger one spills to disk as Spark's MEMORY_AND_DISK default does.
+    "spark.sql.inMemoryColumnarStorage.compressed": "false",
+    # Many files are read in ~3 tasks per core instead of ~2 large ones: the last task of a scan no longer runs alone
+    # on one core (the 1M-row validation pass: 6.6-6.9 s instead of 7.5-7.6 s).
+    "spark.sql.files.minPartitionNum": "6",
 }
 
 
@@ -106,6 +116,47 @@ def warm_up(spark: Any, work_dir: Path) -> None:
         if _job_waiting():
             return
         step()
+
+
+WARM_UP_GROUP = "glueflow-warm-up"
+
+
+def warm_further(spark: Any, work_dir: Path) -> None:
+    """After the spare is ready: warm_up.pipeline_steps, the Spark code a job uses beyond its first query. A job
+    that arrives meanwhile cancels the running step (its Spark job group), so it waits for no warm-up."""
+    from glueflow.local.warm_up import pipeline_steps
+
+    context = spark.sparkContext
+    arrived = threading.Event()
+
+    def watch() -> None:
+        while not arrived.is_set():
+            if select.select([sys.stdin], [], [], 0.05)[0]:
+                arrived.set()
+                with contextlib.suppress(Exception):
+                    context.cancelJobGroup(WARM_UP_GROUP)
+
+    # A cancelled step logs its killed tasks at WARN: not in the log of the job that cancelled it.
+    context.setLogLevel("ERROR")
+    context.setJobGroup(WARM_UP_GROUP, "warm-up", interruptOnCancel=False)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        for step in pipeline_steps(spark, work_dir):
+            if arrived.is_set():
+                break
+            try:
+                step()
+            except Exception:  # cancelled by the job's arrival; the job depends on nothing here either way
+                break
+    finally:
+        arrived.set()
+        watcher.join()
+        for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
+            context.setLocalProperty(key, None)  # type: ignore[arg-type]
+        with contextlib.suppress(Exception):
+            spark.catalog.clearCache()
+        context.setLogLevel("WARN")  # Spark's default for a PySpark application
 
 
 def _warm_up_ddl(spark: Any) -> None:
@@ -178,13 +229,11 @@ def _write_result(path: str, result: dict[str, Any]) -> None:
     Path(path).write_text(json.dumps(result), encoding="utf-8")
 
 
-def _without_codegen(spark: Any) -> None:
-    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), unless
-    GLUEFLOW_SPARK_CONF says otherwise."""
-    from glueflow.local.job_inputs import SMALL_INPUT_CONF
-
+def _set_unless_chosen(spark: Any, conf: dict[str, str]) -> None:
+    """Small inputs run without whole-stage code generation (job_inputs.choose_codegen), tiny ones with
+    interpreted expressions (choose_interpreted), unless GLUEFLOW_SPARK_CONF says otherwise."""
     chosen = json.loads(os.environ.get("GLUEFLOW_SPARK_CONF", "{}"))
-    for key, value in SMALL_INPUT_CONF.items():
+    for key, value in conf.items():
         if key not in chosen:
             spark.conf.set(key, value)
 
@@ -218,8 +267,13 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
                 from glueflow.local.s3_mount import mount_buckets
 
                 mount_buckets(spark, Path(os.environ["GLUEFLOW_S3_ROOT"]))
+            from glueflow.local import job_inputs
+
             if not spec.get("codegen", True):
-                _without_codegen(spark)
+                _set_unless_chosen(spark, job_inputs.SMALL_INPUT_CONF)
+            if spec.get("interpreted", False):
+                _set_unless_chosen(spark, job_inputs.TINY_INPUT_CONF)
+            compiled_catalog_calls(spark)  # whatever set NO_CODEGEN: the catalog's typed results need compiling
             register_databases(spark, spec["catalog"])
             LazyCatalog(spark, spec["catalog"], _register_table).install()  # tables: on first use
         _install_glue_layer(spec["spark"])
@@ -239,6 +293,12 @@ def run_job(spec: dict[str, Any], spark: Any) -> int:
         return 1
     _write_result(spec["result_file"], {"ok": True})
     return 0
+
+
+def spare_dir(ready_file: Path) -> Path:
+    """A spare's own folder (its warm-up files, scratch space and warehouse), named after its ready file so the
+    runtime can remove it when it kills a spare that had no chance to (jobs.JobProcess)."""
+    return ready_file.with_name(ready_file.name.replace("ready-", "spare-", 1))
 
 
 def spark_dirs(spec: dict[str, Any], spare_dir: Path | None) -> list[Path]:
@@ -274,6 +334,10 @@ def build_cds_archive(archive: Path) -> None:
     os.environ.pop("GLUEFLOW_SPARK_CDS", None)
     spark = build_session("glueflow-cds", work_dir, f"-XX:ArchiveClassesAtExit={partial}")
     warm_up(spark, work_dir)
+    from glueflow.local.warm_up import pipeline_steps
+
+    for step in pipeline_steps(spark, work_dir):
+        step()
     register_catalog(
         spark,
         {
@@ -315,16 +379,20 @@ def main(argv: list[str]) -> None:
     work_dir: Path | None = None
     if len(argv) > 2 and argv[1] == "--spark":
         ready_file = Path(argv[2])
-        work_dir = Path(tempfile.mkdtemp(prefix="spare-", dir=ready_file.parent))
+        work_dir = spare_dir(ready_file)
+        work_dir.mkdir()
         started = time.time()
         spark = build_session("glueflow-job", work_dir)
         session_ready = time.time()
         warm_up(spark, work_dir)
+        queries_done = time.time()
+        if not _job_waiting():
+            warm_further(spark, work_dir)
         if not _job_waiting():  # taken while warming: the runtime already removed its ready file
             ready_file.write_text(str(time.time()), encoding="utf-8")
         print(
             f"glueflow: warm spare ready (session {session_ready - started:.1f}s, "
-            f"warm-up query {time.time() - session_ready:.1f}s)",
+            f"warm-up queries {queries_done - session_ready:.1f}s, pipeline {time.time() - queries_done:.1f}s)",
             file=sys.stderr,
             flush=True,
         )

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+FACTORY_MODE = "spark.sql.codegen.factoryMode"
 _PART = re.compile(r"`((?:[^`]|``)*)`|([^.`]+)")
 _MAX_MISSING = 64  # a statement naming more unknown tables than this is not retried further
 
@@ -122,3 +123,34 @@ class LazyCatalog:
             return method(catalog, dbName, *args, **kwargs)
 
         return wrapper
+
+
+def compiled_catalog_calls(spark: Any) -> None:
+    """Every `spark.catalog` method runs with compiled expressions (FALLBACK, Spark's default) when the session
+    interprets them (NO_CODEGEN, job_inputs.TINY_INPUT_CONF): the catalog returns typed rows (Database, Table,
+    Column, Function, CatalogMetadata) whose interpreted decoding fails ("argument type mismatch"). The results
+    are tiny, so compiling their decoders costs little."""
+    from pyspark.sql.catalog import Catalog
+
+    if getattr(Catalog, "_glueflow_compiled", False):
+        return
+    for name, method in list(vars(Catalog).items()):
+        if not name.startswith("_") and callable(method):
+            setattr(Catalog, name, _compiled(method))
+    Catalog._glueflow_compiled = True  # type: ignore[attr-defined]
+
+
+def _compiled(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(catalog: Any, *args: Any, **kwargs: Any) -> Any:
+        conf = catalog._sparkSession.conf
+        mode = conf.get(FACTORY_MODE, None)
+        if mode != "NO_CODEGEN":
+            return method(catalog, *args, **kwargs)
+        conf.set(FACTORY_MODE, "FALLBACK")
+        try:
+            return method(catalog, *args, **kwargs)
+        finally:
+            conf.set(FACTORY_MODE, mode)
+
+    return wrapper

@@ -20,7 +20,7 @@ from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
 from glueflow.local.engine.records import JobRunRecord
-from glueflow.local.job_inputs import choose_codegen, input_paths
+from glueflow.local.job_inputs import choose_codegen, choose_interpreted, input_paths
 from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
 
 BOOKMARK_ENABLE = "job-bookmark-enable"
@@ -259,6 +259,7 @@ class JobRuns(EngineCore):
             app_name=job["Name"],
             jit=choose_jit(inputs, self.s3.root, processed, self.settings.jit) if kind.spark else "c1",
             codegen=choose_codegen(inputs, self.s3.root, processed) if kind.spark else True,
+            interpreted=choose_interpreted(inputs, self.s3.root, processed) if kind.spark else False,
         )
 
     def _script_of(self, job: JSON) -> Path:
