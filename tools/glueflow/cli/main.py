@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import Annotated, Any
-
-# glueflow uses no pydantic plugins, and looking for them scans every installed distribution's entry points: ~25 ms
-# of each command's start (typer, which validates options with pydantic, turns them off for the same reason).
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 from typer.core import TyperCommand, TyperGroup, TyperOption
