@@ -17,7 +17,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +162,7 @@ class LocalGlue:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        operation = "".join(part.capitalize() for part in name.split("_"))
+        operation = _operation_name(name)
         return lambda **params: self.call(operation, params)
 
     def wait_for_change(self, workflow: str, run_id: str, timeout: float) -> None:
@@ -205,37 +205,34 @@ class LocalGlue:
         return dict(answer)
 
 
-class InProcessGlue(LocalGlue):
-    """LocalGlue's interface over a runtime in this process, called directly: a command that only reads runs
-    (`glueflow status` with no runtime up) needs no endpoint, and so no HTTP server or asyncio, for them. Its
+class InProcessGlue:
+    """A read-only command's Glue calls (`glueflow status` with no runtime up) on a runtime in this process, called
+    directly: no endpoint, so no HTTP server or asyncio. LocalGlue's interface (boto3's method names, botocore's
+    ClientError, so `api_errors` treats both alike); no wait_for_change, as nothing follows runs through it. Its
     requests are glueflow's own, so they skip the check against botocore's model."""
 
     def __init__(self, runtime: Any) -> None:
-        super().__init__("http://in-process")
         self._runtime = runtime
 
-    def wait_for_change(self, workflow: str, run_id: str, timeout: float) -> None:
-        key = (workflow, run_id)
-        params = {"Name": workflow, "RunId": run_id, "IncludeGraph": True}
-        seen = self._marks.get(key, "")
-        runtime = self._runtime
-        answer = self._answer("GetWorkflowRun", lambda: runtime.get_workflow_run_when_changed(params, seen, timeout))
-        self._marks[key] = change_mark(answer["Run"])
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        operation = _operation_name(name)
+        return lambda **params: self.call(operation, params)
 
-    def call(self, operation: str, params: dict[str, Any], extra: dict[str, str] | None = None) -> dict[str, Any]:
-        answer = self._answer(operation, lambda: self._runtime.call(operation, params, validate=False))
-        if operation == "GetWorkflowRun" and isinstance(answer.get("Run"), dict):
-            self._marks[(params.get("Name", ""), params.get("RunId", ""))] = change_mark(answer["Run"])
-        return answer
-
-    def _answer(self, operation: str, request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         from glueflow.local.errors import GlueApiError
 
         try:
-            return dict(request())
-        except GlueApiError as exc:  # as the endpoint would answer it, so api_errors treats both alike
+            return dict(self._runtime.call(operation, params, validate=False))
+        except GlueApiError as exc:  # as the endpoint would answer it
             response = {"Error": {"Code": exc.code, "Message": exc.message}}
             raise ClientError({**response, "ResponseMetadata": {"HTTPStatusCode": exc.http_status}}, operation) from exc
+
+
+def _operation_name(method: str) -> str:
+    """boto3's method name → the API operation (get_workflow_run → GetWorkflowRun)."""
+    return "".join(part.capitalize() for part in method.split("_"))
 
 
 @dataclass(frozen=True)
