@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,11 @@ VARIABLES = {
 }
 
 
+def _user_cache() -> Path:
+    """GLUEFLOW_CACHE_DIR's default (the home folder is looked up when settings are made, not at import)."""
+    return Path.home() / ".cache" / "glueflow"
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path | None = None
@@ -63,7 +68,7 @@ class Settings:
     jit: str = "auto"
     spark_cds: bool = True
     spark_fast_fs: bool = True
-    cache_dir: Path | None = None
+    cache_dir: Path = field(default_factory=_user_cache)
     terraform_bin: str | None = None
     tf_plugin_cache_dir: Path | None = None
     checkov: Path | None = None
@@ -85,7 +90,7 @@ class Settings:
             jit=get("jit").lower() or "auto",
             spark_cds=get("spark_cds").lower() != "off",
             spark_fast_fs=get("spark_fast_fs").lower() != "off",
-            cache_dir=Path(get("cache_dir")) if get("cache_dir") else Path.home() / ".cache" / "glueflow",
+            cache_dir=Path(get("cache_dir")) if get("cache_dir") else _user_cache(),
             terraform_bin=get("terraform_bin") or None,
             tf_plugin_cache_dir=Path(get("tf_plugin_cache_dir")) if get("tf_plugin_cache_dir") else None,
             checkov=Path(get("checkov")) if get("checkov") else None,

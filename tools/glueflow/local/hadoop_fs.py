@@ -41,7 +41,7 @@ def environment(settings: Settings | None = None) -> dict[str, str]:
     settings = settings or Settings.from_environ()
     if not settings.spark_fast_fs:
         return {}
-    jar = ensure_jar(settings.cache_dir or Path.home() / ".cache" / "glueflow", java_home())
+    jar = ensure_jar(settings.cache_dir, java_home())
     return {JAR_ENV: str(jar)} if jar else {}
 
 

@@ -282,7 +282,7 @@ def cds_archive_path(cache_dir: Path | None = None, fs_jar: str = "") -> Path:
 
     from glueflow.local.launcher import JVM_OPTIONS
 
-    cache = cache_dir or Settings.from_environ().cache_dir or Path.home() / ".cache" / "glueflow"
+    cache = cache_dir or Settings.from_environ().cache_dir
     facts = f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}|{fs_jar}"
     key = hashlib.sha256(facts.encode()).hexdigest()
     return cache / "spark-cds" / f"{key[:16]}.jsa"
