@@ -13,7 +13,7 @@ from typing import Any
 
 from glueflow_lib import storage
 from glueflow_lib.context import JobContext
-from glueflow_lib.sinks import write_parquet
+from glueflow_lib.sinks import parquet_writer, write_parquet
 from glueflow_lib.sources import CORRUPT, SOURCE_FILE
 
 REASON = "_quarantine_reason"
@@ -222,9 +222,7 @@ def _write_counted(rows: Any, target: str) -> int:
 
     def write(staging: str) -> bool:
         # All rows share the run's job_run_id: one task writes the run's one partition file, no shuffle needed.
-        counted.coalesce(1).write.mode("overwrite").option("partitionOverwriteMode", "dynamic").partitionBy(
-            "job_run_id"
-        ).parquet(staging)
+        parquet_writer(counted.coalesce(1), ["job_run_id"]).parquet(staging)
         return bool(observed.get["rows"])
 
     storage.write_atomically(target, write, partitioned=True)

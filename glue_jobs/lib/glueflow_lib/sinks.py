@@ -23,7 +23,13 @@ def write_parquet(df: Any, path: str, partition_by: Sequence[str] = ()) -> None:
         # A number of partitions keeps adaptive execution from coalescing a small output (a year of daily rows)
         # into one task that writes every folder alone; as many tasks as cores write side by side.
         df = df.repartition(df.sparkSession.sparkContext.defaultParallelism, *partition_by)
+    write_atomically(path, parquet_writer(df, partition_by).parquet, partitioned=bool(partition_by))
+
+
+def parquet_writer(df: Any, partition_by: Sequence[str] = ()) -> Any:
+    """`df`'s writer as every write here uses it: overwrite; with `partition_by`, Hive-style folders and dynamic
+    partition overwrite. For writers that hand their own write function to write_atomically."""
     writer = df.write.mode("overwrite")
     if partition_by:
         writer = writer.option("partitionOverwriteMode", "dynamic").partitionBy(*partition_by)
-    write_atomically(path, writer.parquet, partitioned=bool(partition_by))
+    return writer
