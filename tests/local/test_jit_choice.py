@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from glueflow.local import jobs
+from glueflow.local.job_inputs import input_bytes
 
 
 @pytest.fixture
@@ -21,12 +22,17 @@ def raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _jit(paths: list[str], s3: Path, processed: frozenset[str] = frozenset()) -> str:
+    """The runtime's choice: the input walked once (input_bytes) up to the tiered threshold, then choose_jit."""
+    return jobs.choose_jit(input_bytes(paths, s3, set(processed), jobs.TIERED_INPUT_BYTES))
+
+
 def test_large_unprocessed_input_gets_tiered_and_small_input_c1(raw: Path, tmp_path: Path) -> None:
     s3 = tmp_path / "s3"
-    assert jobs.choose_jit([str(raw)], s3, set()) == "tiered"  # 1200 bytes to read
-    assert jobs.choose_jit([str(raw / "part-0.csv")], s3, set()) == "c1"
-    processed = {(raw / f"part-{i}.csv").resolve().as_uri() for i in (0, 1)}
-    assert jobs.choose_jit([str(raw)], s3, processed) == "c1"  # a bookmarked rerun reads one file
+    assert _jit([str(raw)], s3) == "tiered"  # 1200 bytes to read
+    assert _jit([str(raw / "part-0.csv")], s3) == "c1"
+    processed = frozenset((raw / f"part-{i}.csv").resolve().as_uri() for i in (0, 1))
+    assert _jit([str(raw)], s3, processed) == "c1"  # a bookmarked rerun reads one file
 
 
 def test_outputs_and_paths_outside_the_buckets_do_not_count_and_the_setting_wins(
@@ -35,6 +41,6 @@ def test_outputs_and_paths_outside_the_buckets_do_not_count_and_the_setting_wins
     s3 = tmp_path / "s3"
     for index in range(3):
         (raw / f"part-{index}.csv").rename(raw / f"part-{index}.parquet")
-    assert jobs.choose_jit([str(raw), "--not-a-path", str(tmp_path)], s3, set()) == "c1"
+    assert _jit([str(raw), "--not-a-path", str(tmp_path)], s3) == "c1"
     monkeypatch.setenv(jobs.JIT_SETTING, "tiered")
-    assert jobs.choose_jit([], s3, set()) == "tiered"
+    assert _jit([], s3) == "tiered"

@@ -31,7 +31,6 @@ from typing import IO, Any
 from glueflow.glue import JobRunState, job_kind
 from glueflow.local import hadoop_fs
 from glueflow.local.java import java_home
-from glueflow.local.job_inputs import input_bytes
 from glueflow.local.launcher import spare_dir
 from glueflow.settings import VARIABLES, Settings
 
@@ -242,14 +241,14 @@ JIT_SETTING = VARIABLES["jit"].name  # c1 | tiered | auto (the default): which J
 TIERED_INPUT_BYTES = 64 << 20
 
 
-def choose_jit(paths: list[str], s3_root: Path, processed: set[str], setting: str | None = None) -> str:
+def choose_jit(size: int, setting: str | None = None) -> str:
     """C1 for small and mid-size inputs (a spare: starts and warms fastest; its simpler code wins up to ~64 MB),
-    full tiered compilation once a job has at least TIERED_INPUT_BYTES to read (job_inputs.input_bytes): it costs
-    ~2 s more at start and compiling, and saves more than that on a long scan."""
+    full tiered compilation once a job has at least TIERED_INPUT_BYTES to read (`size`, job_inputs.input_bytes):
+    it costs ~2 s more at start and compiling, and saves more than that on a long scan."""
     setting = setting or Settings.from_environ().jit
     if setting in ("c1", "tiered"):
         return setting
-    return "tiered" if input_bytes(paths, s3_root, processed, TIERED_INPUT_BYTES) >= TIERED_INPUT_BYTES else "c1"
+    return "tiered" if size >= TIERED_INPUT_BYTES else "c1"
 
 
 def _read_result(path: Path) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from glueflow.local import errors
 from glueflow.local.catalog import spark_catalog
 from glueflow.local.engine.core import JSON, EngineCore, new_run_id
 from glueflow.local.engine.records import JobRunRecord
-from glueflow.local.job_inputs import choose_codegen, choose_interpreted, input_paths
-from glueflow.local.jobs import JobLaunch, JobOutcome, choose_jit
+from glueflow.local.job_inputs import choose_codegen, choose_interpreted, input_bytes, input_paths
+from glueflow.local.jobs import TIERED_INPUT_BYTES, JobLaunch, JobOutcome, choose_jit
 
 BOOKMARK_ENABLE = "job-bookmark-enable"
 BOOKMARK_PAUSE = "job-bookmark-pause"
@@ -244,7 +244,7 @@ class JobRuns(EngineCore):
         }
         kind = job_kind(job["Command"]["Name"])
         catalog = spark_catalog(self.store, self.s3) if kind.spark else {}
-        inputs, processed = input_paths(local.values(), catalog), _processed_files(bookmark_in)
+        size = self._input_size(local, catalog, bookmark_in) if kind.spark else 0
         return JobLaunch(
             job_run_id=job_run.id,
             kind=kind.name,
@@ -257,10 +257,16 @@ class JobRuns(EngineCore):
             timeout_seconds=(job_run.timeout or DEFAULT_TIMEOUT_MINUTES) * self.settings.seconds_per_minute,
             catalog=catalog,
             app_name=job["Name"],
-            jit=choose_jit(inputs, self.s3.root, processed, self.settings.jit) if kind.spark else "c1",
-            codegen=choose_codegen(inputs, self.s3.root, processed) if kind.spark else True,
-            interpreted=choose_interpreted(inputs, self.s3.root, processed) if kind.spark else False,
+            jit=choose_jit(size, self.settings.jit) if kind.spark else "c1",
+            codegen=choose_codegen(size) if kind.spark else True,
+            interpreted=choose_interpreted(size) if kind.spark else False,
         )
+
+    def _input_size(self, arguments: dict[str, str], catalog: JSON, bookmark: str | None) -> int:
+        """The bytes a Spark run will read (job_inputs.input_bytes), walked once up to the largest threshold that
+        its JIT, codegen and interpreted choices use."""
+        paths = input_paths(arguments.values(), catalog)
+        return input_bytes(paths, self.s3.root, _processed_files(bookmark), TIERED_INPUT_BYTES)
 
     def _script_of(self, job: JSON) -> Path:
         """The deployed copy in the scripts bucket (as Glue runs it), else the rendered script in build/."""
@@ -300,7 +306,7 @@ class JobRuns(EngineCore):
 
 
 def _processed_files(bookmark: str | None) -> set[str]:
-    """The file URIs a committed bookmark lists (glueflow_lib.bookmarks' format), for choose_jit."""
+    """The file URIs a committed bookmark lists (glueflow_lib.bookmarks' format), for job_inputs.input_bytes."""
     if bookmark is None:
         return set()
     try:
