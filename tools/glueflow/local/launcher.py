@@ -28,7 +28,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from glueflow.local import hadoop_fs
+from glueflow.local import hadoop_fs, jvm_names
 from glueflow.local.lazy_catalog import LazyCatalog, compiled_catalog_calls
 
 JVM_OPTIONS = "-XX:+UseSerialGC"
@@ -375,6 +375,7 @@ def main(argv: list[str]) -> None:
         build_cds_archive(Path(argv[2]))
         return
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    jvm_names.install()
     spark = None
     work_dir: Path | None = None
     if len(argv) > 2 and argv[1] == "--spark":
