@@ -131,3 +131,8 @@ def test_write_quarantine_counts_what_it_writes_and_leaves_nothing_when_empty(sp
     assert write_quarantine(second, rows, str(tmp_path / "q"), "orders", count=2) == 2
     runs = {r["job_run_id"] for r in spark.read.parquet(str(tmp_path / "q" / "orders")).collect()}
     assert runs == {"jr_1", "jr_2"}
+    # Rows from many input partitions still make one file per run.
+    spread = spark.range(0, 40, 1, 8).selectExpr("CAST(id AS STRING) AS id", "'bad id' AS _quarantine_reason")
+    third = JobContext({"JOB_NAME": "j", "JOB_RUN_ID": "jr_3"}, spark=spark)
+    assert write_quarantine(third, spread, str(tmp_path / "q"), "orders", count=40) == 40
+    assert len(list((tmp_path / "q" / "orders" / "job_run_id=jr_3").glob("*.parquet"))) == 1

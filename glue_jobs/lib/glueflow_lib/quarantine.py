@@ -202,10 +202,10 @@ def write_quarantine(job: JobContext, rows: Any, path: str, dataset: str, count:
         as_strings = as_strings.cache()
         count = as_strings.count()
         if count:
-            write_parquet(as_strings.coalesce(1), target, partition_by=["job_run_id"])
+            write_parquet(as_strings, target, partition_by=["job_run_id"])
         as_strings.unpersist()
-    elif count:
-        write_parquet(as_strings.coalesce(1), target, partition_by=["job_run_id"])
+    elif count:  # write_parquet gathers the run's one partition into one task: one file, whatever feeds it
+        write_parquet(as_strings, target, partition_by=["job_run_id"])
     job.count(f"quarantined_{dataset}", count)
     return count
 
