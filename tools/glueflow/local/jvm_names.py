@@ -1,10 +1,12 @@
-"""Remember the Java classes, packages and static methods a job process has looked up through Py4J.
+"""Remember the Java classes and static methods a job process has looked up through Py4J.
 
 Py4J resolves a name in the JVM (`sc._jvm.functions`, then its `col`) with a reflection round trip to the JVM on
 every use, and PySpark goes through such names for every function it builds: `F.col("x")` was three round trips,
 only one of them the call itself. The bookmarked process_sales rerun sent 1,180 reflection commands (~0.24 s of a
-~3.5 s script). Once found, a class, a package or a static method stays what it is for the life of the JVM, so the
-answer is kept on the object that looked it up, where Python's attribute lookup finds it before asking Py4J again.
+~3.5 s script). Once found, a class or a static method stays what it is for the life of the JVM, so the answer is
+kept on the object that looked it up, where Python's attribute lookup finds it before asking Py4J again. (A simple
+name on the JVM view is resolved through its imports, which Spark makes when the gateway starts: a script that later
+imports a different class of a name it already used keeps the first.)
 
 Only classes and static methods are kept. A static field is a value, read again on every use. A package is not
 kept either: Py4J answers "package" for any name that is not (yet) a class, and a later `java_import` may make it
