@@ -74,14 +74,19 @@ def _files(path: Path) -> Iterator[tuple[str, int]]:
     folder yields real paths as it goes (symlinked folders are not followed), and a symlinked file is resolved."""
     if path.is_file():
         yield str(path), path.stat().st_size
-        return
+    else:
+        yield from _walk(str(path))
+
+
+def _walk(folder: str) -> Iterator[tuple[str, int]]:
+    """`_files` under `folder`, with what os.scandir already knows of each entry (no second stat per folder)."""
     try:
-        entries = list(os.scandir(path))
+        entries = list(os.scandir(folder))
     except OSError:  # not a folder, or gone mid-walk (a job writing): nothing to read there
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from _files(Path(entry.path))
+            yield from _walk(entry.path)
         elif entry.is_file():
             try:
                 size = entry.stat().st_size
