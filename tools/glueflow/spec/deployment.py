@@ -25,8 +25,8 @@ TRIGGER_TYPES: dict[str, TriggerType] = {
     "event": TriggerType.EVENT,
     "conditional": TriggerType.CONDITIONAL,
 }
-JOB_LIBRARY_KEY = "glue_jobs/lib/glueflow_lib.zip"
 JOB_LIBRARY_ZIP = "glueflow_lib.zip"  # in build/<env>/glue_jobs/
+JOB_LIBRARY_KEY = f"glue_jobs/lib/{JOB_LIBRARY_ZIP}"  # in the scripts bucket
 CREDENTIAL_KEYS = {"password", "username", "user", "passwd", "pwd", "secret", "credentials"}
 M = TypeVar("M", EnvSpec, PipelineSpec)
 
