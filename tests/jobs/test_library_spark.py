@@ -58,6 +58,32 @@ def test_partitioned_rewrite_replaces_only_its_partitions(spark: Any, tmp_path: 
     assert sorted((r["day"], r["v"]) for r in spark.read.parquet(path).collect()) == [("d1", 1), ("d2", 20), ("d3", 3)]
 
 
+def _files_per_folder(path: Path) -> dict[str, int]:
+    return {folder.name: len(list(folder.glob("part-*.parquet"))) for folder in sorted(path.glob("*=*"))}
+
+
+def test_a_partitioned_write_makes_one_file_per_partition_small_in_one_task_large_by_hash(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glueflow_lib import sinks
+
+    rows = spark.range(0, 3000, 1, numPartitions=6).selectExpr("id", "CAST(id % 3 AS STRING) AS day")
+    small = sinks._one_task_per_partition(rows, ["day"])
+    assert small.rdd.getNumPartitions() == 1
+    assert "Exchange" not in small._jdf.queryExecution().executedPlan().toString()  # no shuffle for a few rows
+
+    monkeypatch.setattr(sinks, "ONE_TASK_WRITE_BYTES", 1)  # every size counts as large
+    large = sinks._one_task_per_partition(rows, ["day"])
+    assert "Exchange hashpartitioning(day" in large._jdf.queryExecution().executedPlan().toString()
+    write_parquet(rows, str(tmp_path / "large"), partition_by=["day"])
+    monkeypatch.undo()
+    write_parquet(rows, str(tmp_path / "small"), partition_by=["day"])
+
+    expected = {"day=0": 1, "day=1": 1, "day=2": 1}  # 6 input partitions, yet one file per folder either way
+    assert _files_per_folder(tmp_path / "small") == expected == _files_per_folder(tmp_path / "large")
+    assert spark.read.parquet(str(tmp_path / "large")).count() == 3000
+
+
 def test_raw_csv_read_keeps_malformed_lines_drops_headers_and_bookmarks_files(spark: Any, tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()

@@ -28,7 +28,8 @@ out = sys.argv[sys.argv.index("--OUT") + 1]
 spark.createDataFrame([(1, "a"), (2, "b")], "id INT, name STRING").coalesce(1).write.parquet(out + "/data")
 spark.sql(f"CREATE TABLE written USING parquet LOCATION '{out}/data'")
 tables = sorted(t.name for t in spark.catalog.listTables())  # typed rows: decoded with compiled code
-conf = {k: spark.conf.get(k) for k in ("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode")}
+settings = ("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode", "spark.sql.adaptive.enabled")
+conf = {k: spark.conf.get(k) for k in settings}
 conf["databases"] = sorted(d.name for d in spark.catalog.listDatabases())
 conf["tables"] = tables
 conf["columns"] = [c.name for c in spark.catalog.listColumns("written")]
@@ -102,6 +103,7 @@ def test_a_small_job_on_a_spare_runs_without_codegen_and_leaves_no_jvm_or_scratc
     assert json.loads((out / "conf.json").read_text()) == {
         "spark.sql.codegen.wholeStage": "false",
         "spark.sql.codegen.factoryMode": "NO_CODEGEN",  # a tiny input: expressions interpreted too
+        "spark.sql.adaptive.enabled": "false",
         "databases": ["default"],  # the spare's warm-up left none of its own
         "tables": ["written"],
         "columns": ["id", "name"],

@@ -19,8 +19,13 @@ from typing import Any
 # map_purchases plan (text columns, casts, quarantine reasons, a Parquet write), JVM+driver CPU time, compiled vs
 # fully interpreted: 5 rows 7.6-8.1 vs 6.8-7.0 s; 1.1 MB 8.2-9.1 vs 7.5-9.5 s; 5.6 MB 8.2-8.6 vs 8.3-9.1 s; 23 MB
 # 11.3 vs 19.0-19.5 s. Break-even ~2 MB.
+# Adaptive execution is off too: it runs every shuffle stage of a query as a Spark job of its own and plans the
+# rest again after it, to coalesce or re-join partitions that a small input does not have (the launcher's 2
+# shuffle partitions). With it off, one-task writes of small outputs (glueflow_lib.sinks) and small batches
+# deduplicated in the write (process_sales), the bookmarked process_sales rerun went from 4.9-5.6 s to 4.1-4.9 s
+# (5 alternating runs each, on a loaded machine).
 CODEGEN_INPUT_BYTES = 2 << 20
-SMALL_INPUT_CONF = {"spark.sql.codegen.wholeStage": "false"}
+SMALL_INPUT_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false"}
 # Below this input expressions are not compiled either (`factoryMode=NO_CODEGEN`: every projection and predicate
 # interpreted): a new job compiles ~100 expression classes with Janino, ~0.5 s of a spare's C1 JIT, for a few
 # rows. map_purchases (5 rows) on a warm spare: `glueflow run` 1.7-1.9 s instead of 2.2-2.4 s, the script
