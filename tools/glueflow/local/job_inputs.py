@@ -22,8 +22,8 @@ from typing import Any
 # Adaptive execution is off too: it runs every shuffle stage of a query as a Spark job of its own and plans the
 # rest again after it, to coalesce or re-join partitions that a small input does not have (the launcher's 2
 # shuffle partitions). With it off, one-task writes of small outputs (glueflow_lib.sinks) and small batches
-# deduplicated in the write (process_sales), the bookmarked process_sales rerun went from 4.9-5.6 s to 4.1-4.9 s
-# (5 alternating runs each, on a loaded machine).
+# deduplicated in the write (process_sales), the bookmarked process_sales rerun (10k new lines) went from a median
+# of 4.2 s to 3.5 s (5 alternating runs each from one saved state).
 CODEGEN_INPUT_BYTES = 2 << 20
 SMALL_INPUT_CONF = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false"}
 # Below this input expressions are not compiled either (`factoryMode=NO_CODEGEN`: every projection and predicate
