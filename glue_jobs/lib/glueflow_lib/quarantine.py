@@ -222,6 +222,9 @@ def _write_counted(rows: Any, target: str) -> int:
 
     def write(staging: str) -> bool:
         # All rows share the run's job_run_id: one task writes the run's one partition file, no shuffle needed.
+        # Never a shuffle above the observation: when it carries no rows, adaptive execution replaces the plan
+        # below it with an empty relation, the observed metrics are never reported, and `observed.get` waits
+        # forever (seen with write_parquet's repartition on an empty input).
         parquet_writer(counted.coalesce(1), ["job_run_id"]).parquet(staging)
         return bool(observed.get["rows"])
 
