@@ -284,7 +284,8 @@ def bench_sales_scale(root: Path, rows: int, files: int) -> dict[str, Any]:
             # The runtime starts a spare once a standalone job ends: let it finish warming (it idles then) so that
             # the floor and DuckDB below do not share the 2 cores with it.
             _warm_spare(runtime)
-            job_revenue = _job_revenue(Path(s3.local_path(output)) / "daily_sales")
+            outputs = Path(s3.local_path(output))
+            job_revenue = _job_revenue(outputs / "daily_sales")
             reference = deployment.state_dir / "bench-reference"
             (floor,) = _floor_seconds(sales_dir, customers_csv.parent, reference / "spark")
             floor_revenue = _job_revenue(reference / "spark" / "daily_sales")
@@ -301,11 +302,11 @@ def bench_sales_scale(root: Path, rows: int, files: int) -> dict[str, Any]:
             # The same increment by hand, on a JVM warmed like a spare (the replacement spare idles first).
             _warm_spare(runtime)
             new_paths = [sales_dir / f"part-{index:05d}.csv" for index in range(files, files + new_files)]
-            metrics = str(Path(s3.local_path(output)) / "customer_metrics")
+            metrics = str(outputs / "customer_metrics")
             rerun_floor, rerun_floor_again = _floor_seconds(
                 new_paths, customers_csv.parent, reference / "spark-rerun", "--previous-metrics", metrics, "--again"
             )
-            new_day = Path(s3.local_path(output)) / "daily_sales" / f"order_date={next_day.isoformat()}"
+            new_day = outputs / "daily_sales" / f"order_date={next_day.isoformat()}"
             rerun_revenue = (_job_revenue(new_day), _job_revenue(reference / "spark-rerun" / "daily_sales"))
         finally:
             runtime.close()

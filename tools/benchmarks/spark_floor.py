@@ -96,13 +96,13 @@ def customer_metrics(spark: Any, clean: Any, people: Any, previous_metrics: str 
 
 
 def _spare_like_session(work: Path) -> Any:
-    """A session started and warmed as the runtime warms a spare (launcher.main's `--spark` path)."""
-    from glueflow.local.launcher import build_session, warm_up
+    """A session started and warmed as the runtime warms a spare (launcher.main's `--spark` path), every step
+    run: launcher.warm_up would stop at a readable stdin (a job arriving), and /dev/null always is."""
+    from glueflow.local.launcher import build_session, warm_up_steps
     from glueflow.local.warm_up import pipeline_steps
 
     spark = build_session("spark-floor", work)
-    warm_up(spark, work)
-    for step in pipeline_steps(spark, work):
+    for step in [*warm_up_steps(spark, work), *pipeline_steps(spark, work)]:
         step()
     spark.catalog.clearCache()
     return spark

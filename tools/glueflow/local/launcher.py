@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,21 @@ def _job_waiting() -> bool:
 
 
 def warm_up(spark: Any, work_dir: Path) -> None:
-    """Exercise what jobs use first (CSV with a header, casts, a Parquet write and read) so those classes are
-    loaded and compiled before a job arrives. A job that arrives meanwhile cuts the warm-up short."""
+    """Exercise what jobs use first (warm_up_steps) so those classes are loaded and compiled before a job arrives.
+    A job that arrives meanwhile cuts the warm-up short."""
+    for step in warm_up_steps(spark, work_dir):
+        if _job_waiting():
+            return
+        step()
+
+
+def warm_up_steps(spark: Any, work_dir: Path) -> list[Callable[[], Any]]:
+    """A spare's first queries (CSV with a header, casts, a Parquet write and read, DDL, boto3) as separate steps;
+    every file they write stays in `work_dir`."""
     source = work_dir / "warm-up.csv"
     source.write_text("id,amount,flag\n1,1.5,true\n2,2.5,false\n", encoding="utf-8")
     target = str(work_dir / "warm-up.parquet")
-    steps = [
+    return [
         lambda: (
             spark.read.option("header", "true")
             .csv(str(source))
@@ -112,10 +122,6 @@ def warm_up(spark: Any, work_dir: Path) -> None:
         lambda: spark.read.option("inferSchema", "true").csv(str(source)).cache().count(),
         _import_boto3,
     ]
-    for step in steps:
-        if _job_waiting():
-            return
-        step()
 
 
 WARM_UP_GROUP = "glueflow-warm-up"
