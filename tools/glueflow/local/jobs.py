@@ -274,17 +274,53 @@ def _exit_message(code: int, log_path: Path) -> str:
     return f"{reason}: {lines[-1].strip()}" if lines else reason
 
 
+# The code that decides what a CDS archive holds (launcher.build_cds_archive runs warm_up's steps).
+ARCHIVE_RECORDERS = tuple(Path(__file__).with_name(name) for name in ("launcher.py", "warm_up.py"))
+
+
 def cds_archive_path(cache_dir: Path | None = None, fs_jar: str = "") -> Path:
     """Where the Spark class-data-sharing archive for this Java + pyspark (+ `fs_jar`, on the class path) lives
-    (a per-user cache). An archive only serves the class path it was dumped with."""
+    (a per-user cache).
+
+    An archive only serves the class path it was dumped with, in its order: Java expands pyspark's `jars/*` in
+    directory order, which reinstalling the same pyspark can change, and the JVM then ignores the archive without
+    a word (a session starts ~2x slower). It also holds only what the glueflow that built it warmed up, so the
+    key covers the code that records it (`ARCHIVE_RECORDERS`) too."""
     import pyspark
 
     from glueflow.local.launcher import JVM_OPTIONS
 
     cache = cache_dir or Settings.from_environ().cache_dir
-    facts = f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}|{fs_jar}"
+    jars = ",".join(os.listdir(Path(pyspark.__file__).parent / "jars"))
+    recorders = hashlib.sha256(b"".join(path.read_bytes() for path in ARCHIVE_RECORDERS)).hexdigest()
+    facts = f"{java_home()}|{pyspark.__version__}|{JVM_OPTIONS}|{sys.prefix}|{fs_jar}|{jars}|{recorders}"
     key = hashlib.sha256(facts.encode()).hexdigest()
     return cache / "spark-cds" / f"{key[:16]}.jsa"
+
+
+# Each archive is ~150 MB, and a new virtualenv or glueflow version keys a new one: one that no runtime has used
+# for this long is removed when another is built.
+ARCHIVE_UNUSED_DAYS = 14
+
+
+def prune_archives(folder: Path, keep: Path, unused_days: float = ARCHIVE_UNUSED_DAYS) -> list[Path]:
+    """Remove the CDS archives in `folder` (each with its log and lock) unused for `unused_days` (a runtime that
+    uses one touches it: CdsBuilder.ensure), except `keep` and any being built; returns the archives removed."""
+    cutoff = time.time() - unused_days * 86400
+    removed = []
+    for archive in folder.glob("*.jsa"):
+        with contextlib.suppress(OSError):
+            if archive == keep or archive.stat().st_mtime > cutoff:
+                continue
+            lock = os.open(archive.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o644)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while it is being built
+                for path in (archive, archive.with_suffix(".log"), archive.with_suffix(".lock")):
+                    path.unlink(missing_ok=True)
+                removed.append(archive)
+            finally:
+                os.close(lock)
+    return removed
 
 
 class CdsBuilder:
@@ -306,6 +342,8 @@ class CdsBuilder:
             self._started = True
         archive = Path(env["GLUEFLOW_SPARK_CDS"])
         if archive.is_file():
+            with contextlib.suppress(OSError):
+                os.utime(archive)  # in use: see prune_archives
             return
         archive.parent.mkdir(parents=True, exist_ok=True)
         lock = os.open(archive.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o644)
@@ -329,6 +367,7 @@ class CdsBuilder:
             process.wait()
             log.close()
             os.close(lock)
+            prune_archives(archive.parent, keep=archive)
 
         threading.Thread(target=release, daemon=True).start()
 

@@ -332,37 +332,53 @@ def end_jvm(scratch: list[Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def load_job_classes(spark: Any, work_dir: Path) -> None:
+    """What the CDS archive records: every warm-up step, the warm-up pipeline under each setting a job may run
+    with (job_inputs: without whole-stage code, or interpreted, Spark's operators and expressions load other
+    classes, which a job would otherwise load from the jars), and a catalog table's registration and read."""
+    from glueflow.local.job_inputs import SMALL_INPUT_CONF, TINY_INPUT_CONF
+
+    for step in warm_up_steps(spark, work_dir):  # not warm_up: it stops at a readable stdin, and ours is /dev/null
+        step()
+    for conf in ({}, SMALL_INPUT_CONF, {**SMALL_INPUT_CONF, **TINY_INPUT_CONF}):
+        _run_pipeline_steps(spark, work_dir, conf)
+    table = {
+        "database": "cds",
+        "name": "t",
+        "columns": [{"Name": "id", "Type": "bigint"}],
+        "partition_keys": [],
+        "format": "csv",
+        "options": {"header": "true"},
+        "location": str(work_dir / "warm-up.csv"),
+        "partitions": [],
+    }
+    register_catalog(spark, {"databases": ["cds"], "tables": [table]})
+    spark.table("cds.t").count()
+
+
+def _run_pipeline_steps(spark: Any, work_dir: Path, conf: dict[str, str]) -> None:
+    """The warm-up pipeline (warm_up.pipeline_steps) under the Spark settings `conf`, which are unset after."""
+    from glueflow.local.warm_up import pipeline_steps
+
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+    try:
+        for step in pipeline_steps(spark, work_dir):
+            step()
+    finally:
+        for key in conf:
+            spark.conf.unset(key)
+        spark.catalog.clearCache()
+
+
 def build_cds_archive(archive: Path) -> None:
-    """Record the classes a session, a warm-up and catalog DDL load into a CDS archive (dumped at JVM exit)."""
+    """Record the classes of a session and of `load_job_classes` into a CDS archive (dumped at JVM exit)."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix="cds-", dir=archive.parent))
     partial = work_dir / "archive.jsa"
     os.environ.pop("GLUEFLOW_SPARK_CDS", None)
     spark = build_session("glueflow-cds", work_dir, f"-XX:ArchiveClassesAtExit={partial}")
-    warm_up(spark, work_dir)
-    from glueflow.local.warm_up import pipeline_steps
-
-    for step in pipeline_steps(spark, work_dir):
-        step()
-    register_catalog(
-        spark,
-        {
-            "databases": ["cds"],
-            "tables": [
-                {
-                    "database": "cds",
-                    "name": "t",
-                    "columns": [{"Name": "id", "Type": "bigint"}],
-                    "partition_keys": [],
-                    "format": "csv",
-                    "options": {"header": "true"},
-                    "location": str(work_dir / "warm-up.csv"),
-                    "partitions": [],
-                }
-            ],
-        },
-    )
-    spark.table("cds.t").count()
+    load_job_classes(spark, work_dir)
     from pyspark import SparkContext
 
     gateway = SparkContext._gateway
