@@ -312,15 +312,27 @@ def prune_archives(folder: Path, keep: Path, unused_days: float = ARCHIVE_UNUSED
         with contextlib.suppress(OSError):
             if archive == keep or archive.stat().st_mtime > cutoff:
                 continue
-            lock = os.open(archive.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o644)
+            lock = _lock_archive(archive)
+            if lock is None:  # being built
+                continue
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while it is being built
                 for path in (archive, archive.with_suffix(".log"), archive.with_suffix(".lock")):
                     path.unlink(missing_ok=True)
                 removed.append(archive)
             finally:
                 os.close(lock)
     return removed
+
+
+def _lock_archive(archive: Path) -> int | None:
+    """The held lock (a file descriptor) of building `archive`, or None while another process holds it."""
+    lock = os.open(archive.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        return None
+    return lock
 
 
 class CdsBuilder:
@@ -346,11 +358,8 @@ class CdsBuilder:
                 os.utime(archive)  # in use: see prune_archives
             return
         archive.parent.mkdir(parents=True, exist_ok=True)
-        lock = os.open(archive.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o644)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(lock)
+        lock = _lock_archive(archive)
+        if lock is None:
             return  # another runtime is building it
         log = archive.with_suffix(".log").open("wb")
         process = subprocess.Popen(
