@@ -8,7 +8,7 @@ StartedOn→CompletedOn includes whatever set-up the runtime still does). Prints
 - The first run's floor: full tiered JIT, the best case for a large input.
 - The bookmarked rerun's floor (`--previous-metrics`, SALES naming only the new files): the increment's outputs,
   customer_metrics updated from the previous ones, on a JVM started and warmed the way the runtime warms a spare
-  (C1 JIT, launcher.warm_up and warm_up.pipeline_steps), as the job's rerun gets it. With `--again` the same work
+  (C1 JIT, launcher.warm_up_steps and warm_up.pipeline_steps), as the job's rerun gets it. With `--again` the same work
   runs a second time in that JVM (`FLOOR_AGAIN_SECONDS`): what a runtime that kept one JVM across runs and met
   the same plans again could reach.
 """
@@ -97,14 +97,11 @@ def customer_metrics(spark: Any, clean: Any, people: Any, previous_metrics: str 
 
 def _spare_like_session(work: Path) -> Any:
     """A session started and warmed as the runtime warms a spare (launcher.main's `--spark` path), every step
-    run: launcher.warm_up would stop at a readable stdin (a job arriving), and /dev/null always is."""
-    from glueflow.local.launcher import build_session, warm_up_steps
-    from glueflow.local.warm_up import pipeline_steps
+    run (launcher.warm_up_every_step)."""
+    from glueflow.local.launcher import build_session, warm_up_every_step
 
     spark = build_session("spark-floor", work)
-    for step in [*warm_up_steps(spark, work), *pipeline_steps(spark, work)]:
-        step()
-    spark.catalog.clearCache()
+    warm_up_every_step(spark, work)
     return spark
 
 

@@ -332,15 +332,23 @@ def end_jvm(scratch: list[Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def warm_up_every_step(spark: Any, work_dir: Path) -> None:
+    """A spare's whole warm-up (warm_up_steps, then warm_up.pipeline_steps) with no check for an arriving job, for
+    a process whose stdin is not a job pipe: warm_up and warm_further stop at a readable stdin, and /dev/null
+    always is."""
+    for step in warm_up_steps(spark, work_dir):
+        step()
+    _run_pipeline_steps(spark, work_dir, {})
+
+
 def load_job_classes(spark: Any, work_dir: Path) -> None:
     """What the CDS archive records: every warm-up step, the warm-up pipeline under each setting a job may run
     with (job_inputs: without whole-stage code, or interpreted, Spark's operators and expressions load other
     classes, which a job would otherwise load from the jars), and a catalog table's registration and read."""
     from glueflow.local.job_inputs import SMALL_INPUT_CONF, TINY_INPUT_CONF
 
-    for step in warm_up_steps(spark, work_dir):  # not warm_up: it stops at a readable stdin, and ours is /dev/null
-        step()
-    for conf in ({}, SMALL_INPUT_CONF, {**SMALL_INPUT_CONF, **TINY_INPUT_CONF}):
+    warm_up_every_step(spark, work_dir)
+    for conf in (SMALL_INPUT_CONF, {**SMALL_INPUT_CONF, **TINY_INPUT_CONF}):
         _run_pipeline_steps(spark, work_dir, conf)
     table = {
         "database": "cds",
